@@ -1,0 +1,55 @@
+"""``SqlUnitOfWork``: one session and transaction over every repository."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from nevrural.adapters.db.atlas_repository import SqlAtlasRepository
+from nevrural.adapters.db.campaign_repository import SqlCampaignRepository
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    """Use as ``with uow: ...; uow.commit()``; anything not committed is rolled back."""
+
+    atlas: SqlAtlasRepository
+    campaigns: SqlCampaignRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        self._session = self._session_factory()
+        self.atlas = SqlAtlasRepository(self._session)
+        self.campaigns = SqlCampaignRepository(self._session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        assert self._session is not None, "commit() outside `with`"
+        self._session.commit()
+
+    def rollback(self) -> None:
+        """Discard everything since the last commit."""
+        assert self._session is not None, "rollback() outside `with`"
+        self._session.rollback()

@@ -1,0 +1,67 @@
+"""The one place where concrete adapters are chosen and wired together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from nevrural.adapters.db.engine import create_db_engine
+from nevrural.adapters.db.migrate import migrate_database
+from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
+from nevrural.adapters.files.tabular import read_table
+from nevrural.adapters.packages.atlas_source import PackageAtlasSource
+from nevrural.config import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy import Engine
+
+__all__ = ["Container", "FileTableReader", "build_container"]
+
+
+class FileTableReader:
+    """``TableReader`` for CSV/XLSX files on disk."""
+
+    def read(self, path: Path) -> Any:
+        """Read ``path`` into a ``Table``."""
+        return read_table(path)
+
+
+@dataclass
+class Container:
+    """Wired adapters for one process: engine, units of work, sources and readers."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    atlas_source: PackageAtlasSource = field(default_factory=PackageAtlasSource)
+    table_reader: FileTableReader = field(default_factory=FileTableReader)
+
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work (use with ``with``)."""
+        return SqlUnitOfWork(self.session_factory)
+
+    def migrate(self) -> None:
+        """Bring the database schema to the latest migration."""
+        migrate_database(self.engine)
+
+    @property
+    def database_backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """Wire the adapters for ``settings`` (read from the environment when omitted)."""
+    settings = settings or Settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.resolved_database_url())
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    return Container(settings=settings, engine=engine, session_factory=factory)

@@ -1,0 +1,30 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from nevrural import __version__
+from nevrural.bootstrap import Container
+from nevrural.interfaces.api.routers import atlas, campaigns, divisions, health
+from nevrural.interfaces.web import pages
+
+__all__ = ["create_app"]
+
+
+def create_app(container: Container) -> FastAPI:
+    """An app serving the API under ``/api/v1``, ``/healthz`` and the pages, on ``container``."""
+    app = FastAPI(
+        title="nevrural",
+        version=__version__,
+        description="Planning and operations for rural NEV promotion campaigns "
+        "(新能源汽车下乡). Divisions follow the Ministry of Civil Affairs codes of 2025-12-31.",
+        # The bundled Swagger page loads its scripts from a CDN; the platform works
+        # offline, so only the OpenAPI document is served.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.container = container
+    for module in (health, divisions, atlas, campaigns, pages):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,3 @@
+"""The ``nevrural`` command line."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Server-rendered pages (Jinja2), Chinese first with English."""
+
+__all__: list[str] = []

@@ -1,0 +1,156 @@
+"""Ports: what the use cases need from storage and data sources, by role.
+
+Adapters implement them (``Sql*`` for the database, ``Package*`` for data packages);
+tests may use fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+    from types import TracebackType
+
+    from nevrural.core.atlas.assembly import AtlasInputs, CountyBoundary
+    from nevrural.core.atlas.divisions import Division, Level
+    from nevrural.core.atlas.indicators import IndicatorValue
+
+__all__ = [
+    "AtlasRepository",
+    "AtlasSource",
+    "BoundaryFeature",
+    "Campaign",
+    "CampaignRepository",
+    "Located",
+    "Progress",
+    "TableReader",
+    "UnitOfWork",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An imported position that must survive an atlas rebuild (degrees)."""
+
+    code: str
+    lon: float
+    lat: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryFeature:
+    """A county boundary ready to draw: code, name and GeoJSON geometry text."""
+
+    code: str
+    name: str
+    geometry_json: str
+    area_km2: float
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """A promotion campaign (dates inclusive; scope = division code, "000000" = nation)."""
+
+    slug: str
+    name_zh: str
+    name_en: str
+    starts_on: dt.date
+    ends_on: dt.date
+    scope_code: str
+    is_demo: bool
+
+
+class Progress(Protocol):
+    """Reports progress of long work (a Rich bar in the CLI, nothing in the API)."""
+
+    def step(self, description: str) -> None:
+        """Announce the next step."""
+
+
+class AtlasSource(Protocol):
+    """Where the embedded atlas comes from."""
+
+    def load(self) -> AtlasInputs:
+        """Read and check the inputs."""
+
+    def describe(self) -> list[dict[str, str]]:
+        """The files used, with versions, licences and checksums."""
+
+
+class TableReader(Protocol):
+    """Reads a CSV/XLSX file into a header and numbered rows."""
+
+    def read(self, path: Path) -> Any:
+        """A ``Table`` (see ``adapters.files.tabular``)."""
+
+
+class AtlasRepository(Protocol):
+    """Divisions, boundaries and indicators in storage. Never commits."""
+
+    def has_atlas(self) -> bool: ...
+    def clear(self) -> None: ...
+    def add_divisions(self, divisions: Sequence[Division], sources: Mapping[str, str]) -> None: ...
+    def add_boundaries(self, boundaries: Sequence[CountyBoundary]) -> None: ...
+    def upsert_indicators(self, values: Iterable[IndicatorValue]) -> int: ...
+    def record_build(self, sources: list[dict[str, str]], counts: dict[str, int]) -> None: ...
+    def record_import(
+        self, kind: str, file_name: str, sha256: str, applied: int, report: dict[str, Any]
+    ) -> int: ...
+    def set_locations(self, located: Sequence[Located], quality: str) -> None: ...
+    def exact_locations(self) -> list[Located]: ...
+    def imported_indicators(self) -> list[IndicatorValue]: ...
+    def divisions(
+        self,
+        level: Level | None = None,
+        parent_code: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Division]: ...
+    def get_division(self, code: str) -> Division | None: ...
+    def location_sources(self, codes: Sequence[str]) -> dict[str, str | None]: ...
+    def count_by_level(self) -> dict[Level, int]: ...
+    def count_children(self, code: str) -> int: ...
+    def count_boundaries(self) -> int: ...
+    def boundary_areas_km2(self) -> dict[str, float]: ...
+    def boundary_features(
+        self, simplified: bool, province_code: str | None
+    ) -> list[BoundaryFeature]: ...
+    def indicators_of(self, county_code: str) -> list[IndicatorValue]: ...
+    def indicator_coverage(self) -> dict[str, dict[str, int]]: ...
+    def indicator_snapshot(self) -> list[IndicatorValue]: ...
+    def last_build(self) -> dict[str, Any] | None: ...
+
+
+class CampaignRepository(Protocol):
+    """Campaigns in storage. Never commits."""
+
+    def get(self, slug: str) -> Campaign | None: ...
+    def add(self, campaign: Campaign) -> None: ...
+    def list(self) -> list[Campaign]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the repositories: commit explicitly, roll back on error."""
+
+    @property
+    def atlas(self) -> AtlasRepository:
+        """The atlas repository of this transaction."""
+
+    @property
+    def campaigns(self) -> CampaignRepository:
+        """The campaign repository of this transaction."""
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
