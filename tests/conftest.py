@@ -7,9 +7,17 @@ is missing; elsewhere it is skipped with the reason.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from nevrural.bootstrap import Container
 
 __all__: list[str] = []
 
@@ -50,3 +58,81 @@ def postgres_url() -> str:
     url = os.environ.get("NEVRURAL_TEST_POSTGRES_URL", "")
     require(bool(url), "NEVRURAL_TEST_POSTGRES_URL is not set (no PostgreSQL server)")
     return url
+
+
+class _SilentProgress:
+    """A ``Progress`` that reports nothing."""
+
+    def step(self, description: str) -> None:
+        """Ignore the step."""
+
+
+@pytest.fixture(scope="session")
+def built_atlas_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with the migrated schema and the full atlas, built once per run."""
+    from nevrural.bootstrap import build_container
+    from nevrural.config import Settings
+    from nevrural.services.atlas_build import build_atlas
+
+    var_dir = tmp_path_factory.mktemp("atlas")
+    container = build_container(Settings(var_dir=var_dir))
+    try:
+        container.migrate()
+        build_atlas(container.uow, container.atlas_source, _SilentProgress())
+    finally:
+        container.dispose()
+    return var_dir / "nevrural.db"
+
+
+@pytest.fixture
+def atlas_container(built_atlas_db: Path, tmp_path: Path) -> Iterator[Container]:
+    """A container on a private copy of the built SQLite atlas (free to modify)."""
+    from nevrural.bootstrap import build_container
+    from nevrural.config import Settings
+
+    shutil.copyfile(built_atlas_db, tmp_path / "nevrural.db")
+    container = build_container(Settings(var_dir=tmp_path))
+    yield container
+    container.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_atlas_url(postgres_url: str) -> str:
+    """``postgres_url`` emptied, migrated and holding the full atlas, once per run."""
+    from sqlalchemy import text
+
+    from nevrural.bootstrap import build_container
+    from nevrural.config import Settings
+    from nevrural.services.atlas_build import build_atlas
+
+    container = build_container(
+        Settings(database_url=postgres_url, var_dir=Path(tempfile.mkdtemp()))
+    )
+    try:
+        with container.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        container.migrate()
+        build_atlas(container.uow, container.atlas_source, _SilentProgress())
+    finally:
+        container.dispose()
+    return postgres_url
+
+
+@pytest.fixture
+def postgres_container(postgres_atlas_url: str, tmp_path: Path) -> Iterator[Container]:
+    """A container on the shared PostgreSQL atlas (tests must leave it as they found it)."""
+    from nevrural.bootstrap import build_container
+    from nevrural.config import Settings
+
+    container = build_container(Settings(database_url=postgres_atlas_url, var_dir=tmp_path))
+    yield container
+    container.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_container(request: pytest.FixtureRequest) -> Container:
+    """The atlas container on each backend: SQLite copy, then PostgreSQL."""
+    name = "atlas_container" if request.param == "sqlite" else "postgres_container"
+    container: Container = request.getfixturevalue(name)
+    return container

@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from scipy.cluster.vq import kmeans2
-from scipy.stats import qmc
 
 from nevrural.core.atlas.divisions import TownshipKind
 
@@ -54,6 +52,8 @@ def _inside_samples(
     polygon: shapely.Geometry, n_wanted: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Quasi-random points (lon, lat degrees) inside ``polygon``, at least ``n_wanted``."""
+    from scipy.stats import qmc  # scipy.stats costs ~0.8 s to import; only builds need it
+
     min_lon, min_lat, max_lon, max_lat = shapely.bounds(polygon)
     sampler = qmc.Halton(d=2, scramble=True, seed=rng)
     box_area = max((max_lon - min_lon) * (max_lat - min_lat), 1e-12)
@@ -79,6 +79,8 @@ def _inside_samples(
 
 def _spread_centres(samples: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` evenly spread points drawn from ``samples`` (k-means centres, snapped)."""
+    from scipy.cluster.vq import kmeans2
+
     if n >= len(samples):
         reps = int(np.ceil(n / len(samples)))
         return np.tile(samples, (reps, 1))[:n]
