@@ -199,7 +199,7 @@ class SqlAtlasRepository:
                 DivisionRow.code.in_(list(codes))
             )
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     def count_by_level(self) -> dict[Level, int]:
         """Number of divisions per level."""

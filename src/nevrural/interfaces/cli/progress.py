@@ -12,7 +12,11 @@ __all__ = ["RichSteps"]
 
 
 class RichSteps:
-    """A bar that advances one step per ``step()`` call; silent when ``quiet``."""
+    """A bar that advances one step per ``step()`` call; silent when ``quiet``.
+
+    The bar appears with the first step, so work that turns out to be unnecessary
+    (an atlas already built) prints nothing.
+    """
 
     def __init__(self, total_steps: int, *, quiet: bool = False) -> None:
         self._progress = Progress(
@@ -29,7 +33,6 @@ class RichSteps:
         self._started = False
 
     def __enter__(self) -> Self:
-        self._progress.start()
         return self
 
     def __exit__(
@@ -38,6 +41,8 @@ class RichSteps:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if not self._started:
+            return
         if exc is None:
             total = self._progress.tasks[0].total or 0
             self._progress.update(self._task, completed=total, description="done")
@@ -47,5 +52,7 @@ class RichSteps:
         """Finish the previous step and show the next one."""
         if self._started:
             self._progress.advance(self._task)
-        self._started = True
+        else:
+            self._progress.start()
+            self._started = True
         self._progress.update(self._task, description=description)
