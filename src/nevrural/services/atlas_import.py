@@ -22,7 +22,7 @@ from nevrural.core.atlas.imports import (
     parse_indicator_table,
 )
 from nevrural.core.atlas.indicators import IndicatorValue, imported_source
-from nevrural.services.ports import Located, TableReader, UnitOfWork
+from nevrural.services.ports import Located, TableReader, TabularData, UnitOfWork
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -106,9 +106,10 @@ def _apply_values(
     return import_id
 
 
-def _import_census(uow: UnitOfWork, table: object, digest: str) -> ImportReport:
-    file_name: str = table.file_name  # type: ignore[attr-defined]
-    rows = parse_census_2020(file_name, table.header, table.rows)  # type: ignore[attr-defined]
+def _import_census(uow: UnitOfWork, table: TabularData, digest: str) -> ImportReport:
+    file_name = table.file_name
+    header_row = table.header_row
+    rows = parse_census_2020(file_name, table.header, table.rows, header_row=header_row)
     match = match_census_rows(rows, _county_refs(uow))
     values = census_indicator_values(match, file_name)
     unmatched = [
@@ -142,10 +143,12 @@ def _import_census(uow: UnitOfWork, table: object, digest: str) -> ImportReport:
     )
 
 
-def _import_indicators(uow: UnitOfWork, table: object, digest: str) -> ImportReport:
-    file_name: str = table.file_name  # type: ignore[attr-defined]
+def _import_indicators(uow: UnitOfWork, table: TabularData, digest: str) -> ImportReport:
+    file_name = table.file_name
     known = {d.code for d in uow.atlas.divisions(level=Level.COUNTY)}
-    values = parse_indicator_table(file_name, table.header, table.rows, known)  # type: ignore[attr-defined]
+    header_row = table.header_row
+    rows = table.rows
+    values = parse_indicator_table(file_name, table.header, rows, known, header_row=header_row)
     import_id = _apply_values(uow, ImportKind.INDICATORS, file_name, digest, values, {})
     return ImportReport(
         import_id,
@@ -158,10 +161,10 @@ def _import_indicators(uow: UnitOfWork, table: object, digest: str) -> ImportRep
     )
 
 
-def _import_coordinates(uow: UnitOfWork, table: object, digest: str) -> ImportReport:
-    file_name: str = table.file_name  # type: ignore[attr-defined]
+def _import_coordinates(uow: UnitOfWork, table: TabularData, digest: str) -> ImportReport:
+    file_name = table.file_name
     known = {d.code for d in uow.atlas.divisions()}
-    located = parse_coordinate_table(file_name, table.header, table.rows, known)  # type: ignore[attr-defined]
+    located = parse_coordinate_table(file_name, table.header, table.rows, known)
     source = imported_source(file_name)
     uow.atlas.set_locations(
         [Located(p.code, p.lon, p.lat, source) for p in located], LocationQuality.EXACT.value

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from nevrural.services.ports import Campaign, UnitOfWork
+from nevrural.services.ports import Campaign
+from nevrural.services.targeting import TargetingRequest, run_targeting
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["DEMO_CAMPAIGN", "seed_demo"]
+    from nevrural.services.ports import UnitOfWork
+
+__all__ = ["DEMO_CAMPAIGN", "DEMO_SHORTLIST", "seed_demo"]
 
 DEMO_CAMPAIGN = Campaign(
     slug="demo-2026-nev-countryside",
@@ -28,11 +31,27 @@ DEMO_CAMPAIGN = Campaign(
 )
 
 
+# The national shortlist of the demo: 100 counties below the national NEV share, at most
+# six per province and 50 km apart, so that the events spread across the country.
+DEMO_SHORTLIST = TargetingRequest(
+    n_counties=100,
+    per_province_max=6,
+    min_spacing_km=50.0,
+    horizon_years=3.0,
+    name="全国100个县重点推广名单（演示） National shortlist of 100 counties (demo)",
+)
+
+
 def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
-    """Add the demo campaign when absent; returns whether anything was added."""
+    """Add the demo campaign and its plans when absent; returns whether anything was added."""
+    added = False
     with uow_factory() as uow:
-        if uow.campaigns.get(DEMO_CAMPAIGN.slug) is not None:
-            return False
-        uow.campaigns.add(DEMO_CAMPAIGN)
-        uow.commit()
-    return True
+        if uow.campaigns.get(DEMO_CAMPAIGN.slug) is None:
+            uow.campaigns.add(DEMO_CAMPAIGN)
+            uow.commit()
+            added = True
+        has_shortlist = uow.scenarios.latest_demo("targeting") is not None
+    if not has_shortlist:
+        run_targeting(uow_factory, DEMO_SHORTLIST, is_demo=True)
+        added = True
+    return added

@@ -27,7 +27,11 @@ __all__ = [
     "CampaignRepository",
     "Located",
     "Progress",
+    "Scenario",
+    "ScenarioDraft",
+    "ScenarioRepository",
     "TableReader",
+    "TabularData",
     "UnitOfWork",
 ]
 
@@ -65,6 +69,32 @@ class Campaign:
     is_demo: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ScenarioDraft:
+    """A planning scenario to store: its kind, parameters and result (JSON-ready dicts)."""
+
+    kind: str
+    name: str
+    params: dict[str, Any]
+    result: dict[str, Any]
+    seconds: float
+    is_demo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A stored planning scenario."""
+
+    id: int
+    kind: str
+    name: str
+    created_at: dt.datetime
+    params: dict[str, Any]
+    result: dict[str, Any]
+    seconds: float
+    is_demo: bool
+
+
 class Progress(Protocol):
     """Reports progress of long work (a Rich bar in the CLI, nothing in the API)."""
 
@@ -82,11 +112,24 @@ class AtlasSource(Protocol):
         """The files used, with versions, licences and checksums."""
 
 
+class TabularData(Protocol):
+    """A read table: header and ``(row number, cells)`` rows, as a spreadsheet numbers them."""
+
+    @property
+    def file_name(self) -> str: ...
+    @property
+    def header(self) -> Sequence[str]: ...
+    @property
+    def rows(self) -> Sequence[tuple[int, Sequence[str]]]: ...
+    @property
+    def header_row(self) -> int: ...
+
+
 class TableReader(Protocol):
     """Reads a CSV/XLSX file into a header and numbered rows."""
 
-    def read(self, path: Path) -> Any:
-        """A ``Table`` (see ``adapters.files.tabular``)."""
+    def read(self, path: Path) -> TabularData:
+        """The table (see ``adapters.files.tabular``)."""
 
 
 class AtlasRepository(Protocol):
@@ -115,6 +158,7 @@ class AtlasRepository(Protocol):
     def location_sources(self, codes: Sequence[str]) -> dict[str, str | None]: ...
     def count_by_level(self) -> dict[Level, int]: ...
     def count_children(self, code: str) -> int: ...
+    def child_counts(self, level: Level) -> dict[str, int]: ...
     def count_boundaries(self) -> int: ...
     def boundary_areas_km2(self) -> dict[str, float]: ...
     def boundary_features(
@@ -134,6 +178,15 @@ class CampaignRepository(Protocol):
     def list(self) -> list[Campaign]: ...
 
 
+class ScenarioRepository(Protocol):
+    """Stored planning scenarios. Never commits."""
+
+    def add(self, draft: ScenarioDraft) -> int: ...
+    def get(self, kind: str, scenario_id: int) -> Scenario | None: ...
+    def list(self, kind: str, limit: int = 100) -> list[Scenario]: ...
+    def latest_demo(self, kind: str) -> Scenario | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories: commit explicitly, roll back on error."""
 
@@ -144,6 +197,10 @@ class UnitOfWork(Protocol):
     @property
     def campaigns(self) -> CampaignRepository:
         """The campaign repository of this transaction."""
+
+    @property
+    def scenarios(self) -> ScenarioRepository:
+        """The scenario repository of this transaction."""
 
     def __enter__(self) -> Self: ...
     def __exit__(

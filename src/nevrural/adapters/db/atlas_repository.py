@@ -16,6 +16,7 @@ from nevrural.adapters.db.rows import (
     CountyBoundaryRow,
     DivisionRow,
     IndicatorValueRow,
+    as_utc,
 )
 from nevrural.core.atlas.divisions import Division, Level, LocationQuality, province_code_of
 from nevrural.core.atlas.indicators import IndicatorValue
@@ -219,6 +220,15 @@ class SqlAtlasRepository:
             or 0
         )
 
+    def child_counts(self, level: Level) -> dict[str, int]:
+        """Number of children of each parent, counting divisions of ``level``."""
+        rows = self._session.execute(
+            select(DivisionRow.parent_code, func.count())
+            .where(DivisionRow.level == int(level), DivisionRow.parent_code.is_not(None))
+            .group_by(DivisionRow.parent_code)
+        )
+        return {str(parent): int(n) for parent, n in rows}
+
     def count_boundaries(self) -> int:
         """Number of stored county boundaries."""
         return int(self._session.scalar(select(func.count()).select_from(CountyBoundaryRow)) or 0)
@@ -279,4 +289,8 @@ class SqlAtlasRepository:
         ).first()
         if row is None:
             return None
-        return {"built_at": row.built_at.isoformat(), "sources": row.sources, "counts": row.counts}
+        return {
+            "built_at": as_utc(row.built_at).isoformat(),
+            "sources": row.sources,
+            "counts": row.counts,
+        }

@@ -22,12 +22,14 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "AtlasBuildRow",
+    "as_utc",
     "AtlasImportRow",
     "Base",
     "CampaignRow",
     "CountyBoundaryRow",
     "DivisionRow",
     "IndicatorValueRow",
+    "ScenarioRow",
 ]
 
 NAMING_CONVENTION = {
@@ -37,6 +39,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` with its UTC zone; SQLite stores timestamps without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -127,3 +134,18 @@ class CampaignRow(Base):
     scope_code: Mapped[str] = mapped_column(String(12))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScenarioRow(Base):
+    """A stored planning scenario: kind (targeting, linkage, ...), parameters and result."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Self
 
 from nevrural.adapters.db.atlas_repository import SqlAtlasRepository
 from nevrural.adapters.db.campaign_repository import SqlCampaignRepository
+from nevrural.adapters.db.scenario_repository import SqlScenarioRepository
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -20,6 +21,7 @@ class SqlUnitOfWork:
 
     atlas: SqlAtlasRepository
     campaigns: SqlCampaignRepository
+    scenarios: SqlScenarioRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -29,6 +31,7 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.atlas = SqlAtlasRepository(self._session)
         self.campaigns = SqlCampaignRepository(self._session)
+        self.scenarios = SqlScenarioRepository(self._session)
         return self
 
     def __exit__(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nevrural.core.atlas.divisions import Division
 from nevrural.core.atlas.indicators import INDICATORS, IndicatorValue
@@ -19,6 +20,9 @@ __all__ = [
     "HealthRead",
     "IndicatorRead",
     "LevelName",
+    "ScenarioRead",
+    "ScenarioSummaryRead",
+    "TargetingScenarioCreate",
 ]
 
 LevelName = Literal["province", "prefecture", "county", "township"]
@@ -120,3 +124,48 @@ class HealthRead(BaseModel):
     status: Literal["ok"]
     database: str
     version: str
+
+
+class ScenarioRead(BaseModel):
+    """A stored planning scenario with its parameters and result."""
+
+    id: int
+    kind: str
+    name: str
+    created_at: dt.datetime
+    is_demo: bool
+    seconds: float = Field(description="Wall time of the whole run, s")
+    params: dict[str, Any]
+    result: dict[str, Any]
+
+
+class ScenarioSummaryRead(BaseModel):
+    """A stored scenario without its full result."""
+
+    id: int
+    kind: str
+    name: str
+    created_at: dt.datetime
+    is_demo: bool
+    seconds: float
+    objective: float | None
+    gap: float | None
+    selected: int
+
+
+class TargetingScenarioCreate(BaseModel):
+    """Parameters of a county-targeting run (money in CNY, distance in km)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    n_counties: int = Field(ge=1, le=3000, examples=[100])
+    per_province_min: int = Field(0, ge=0, le=100)
+    per_province_max: int | None = Field(None, ge=1, le=3000)
+    min_spacing_km: float = Field(0.0, ge=0.0, le=1000.0)
+    budget_cny: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    horizon_years: float = Field(3.0, ge=1.0, le=5.0)
+    penetration_threshold: float | None = Field(None, gt=0.0, le=1.0)
+    type_min: dict[str, int] = Field(default_factory=dict)
+    type_max: dict[str, int] = Field(default_factory=dict)
+    time_limit_s: float = Field(10.0, gt=0.0, le=120.0)

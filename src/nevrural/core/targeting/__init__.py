@@ -1,0 +1,3 @@
+"""County targeting: adoption forecast, explainable score, constrained selection."""
+
+__all__: list[str] = []
