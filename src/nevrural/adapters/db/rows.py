@@ -22,7 +22,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "AtlasBuildRow",
-    "as_utc",
     "AtlasImportRow",
     "Base",
     "CampaignRow",
@@ -30,6 +29,7 @@ __all__ = [
     "DivisionRow",
     "IndicatorValueRow",
     "ScenarioRow",
+    "as_utc",
 ]
 
 NAMING_CONVENTION = {
