@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.migrate import migrate_database
 from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
-from nevrural.adapters.files.tabular import read_table
+from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
 from nevrural.config import Settings
 
@@ -25,7 +25,7 @@ __all__ = ["Container", "FileTableReader", "build_container"]
 class FileTableReader:
     """``TableReader`` for CSV/XLSX files on disk."""
 
-    def read(self, path: Path) -> Any:
+    def read(self, path: Path) -> Table:
         """Read ``path`` into a ``Table``."""
         return read_table(path)
 
