@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.migrate import migrate_database
 from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
+from nevrural.adapters.files.linkage_candidates import CandidateTable, read_linkage_candidates
 from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
 from nevrural.config import Settings
@@ -43,6 +44,10 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use with ``with``)."""
         return SqlUnitOfWork(self.session_factory)
+
+    def read_linkage_candidates(self, path: Path) -> CandidateTable:
+        """Candidate cities from a CSV/XLSX/JSON file (refused whole on any problem)."""
+        return read_linkage_candidates(path)
 
     def migrate(self) -> None:
         """Bring the database schema to the latest migration."""

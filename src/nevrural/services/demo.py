@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from nevrural.services.linkage import LinkageRequest, load_demo_candidates, run_linkage
 from nevrural.services.ports import Campaign
 from nevrural.services.targeting import TargetingRequest, run_targeting
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from nevrural.services.ports import UnitOfWork
 
-__all__ = ["DEMO_CAMPAIGN", "DEMO_SHORTLIST", "seed_demo"]
+__all__ = ["DEMO_CAMPAIGN", "DEMO_LINKAGE", "DEMO_SHORTLIST", "seed_demo"]
 
 DEMO_CAMPAIGN = Campaign(
     slug="demo-2026-nev-countryside",
@@ -41,6 +42,12 @@ DEMO_SHORTLIST = TargetingRequest(
     name="全国100个县重点推广名单（演示） National shortlist of 100 counties (demo)",
 )
 
+# The linked car festival of the demo: 12 of the example candidate cities.
+DEMO_LINKAGE = LinkageRequest(
+    k=12,
+    name="12城联动汽车节（演示） 12-city linked car festival (demo)",
+)
+
 
 def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
     """Add the demo campaign and its plans when absent; returns whether anything was added."""
@@ -51,7 +58,11 @@ def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
             uow.commit()
             added = True
         has_shortlist = uow.scenarios.latest_demo("targeting") is not None
+        has_linkage = uow.scenarios.latest_demo("linkage") is not None
     if not has_shortlist:
         run_targeting(uow_factory, DEMO_SHORTLIST, is_demo=True)
+        added = True
+    if not has_linkage:
+        run_linkage(uow_factory, load_demo_candidates(uow_factory), DEMO_LINKAGE, is_demo=True)
         added = True
     return added

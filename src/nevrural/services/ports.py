@@ -25,6 +25,7 @@ __all__ = [
     "BoundaryFeature",
     "Campaign",
     "CampaignRepository",
+    "LinkageCandidates",
     "Located",
     "Progress",
     "Scenario",
@@ -110,6 +111,33 @@ class AtlasSource(Protocol):
 
     def describe(self) -> list[dict[str, str]]:
         """The files used, with versions, licences and checksums."""
+
+
+class LinkageCandidates(Protocol):
+    """Candidate cities for a linkage run, as read from a file or built for the demo.
+
+    ``lon_deg``/``lat_deg`` are None when the file has no coordinates (the atlas then
+    supplies them); ``features`` has one row per candidate, in ``feature_names`` order.
+    """
+
+    @property
+    def file_name(self) -> str: ...
+    @property
+    def codes(self) -> tuple[str, ...]: ...
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def province_codes(self) -> tuple[str, ...]: ...
+    @property
+    def lon_deg(self) -> tuple[float, ...] | None: ...
+    @property
+    def lat_deg(self) -> tuple[float, ...] | None: ...
+    @property
+    def themes(self) -> tuple[frozenset[str], ...]: ...
+    @property
+    def feature_names(self) -> tuple[str, ...]: ...
+    @property
+    def features(self) -> tuple[tuple[float, ...], ...]: ...
 
 
 class TabularData(Protocol):

@@ -38,7 +38,8 @@ THEME_LABELS: dict[str, tuple[str, str]] = {
     "border_trade": ("边境贸易", "border trade"),
     "charging": ("充电基础设施", "charging infrastructure"),
     "ecommerce": ("电子商务", "e-commerce"),
-    "energy": ("新能源", "new energy"),
+    "energy": ("能源基地", "energy base"),
+    "new_energy": ("新能源", "new energy"),
     "ethnic_culture": ("民族文化", "ethnic culture"),
     "farming": ("农业", "farming"),
     "fishery": ("渔业", "fishery"),
@@ -63,6 +64,8 @@ FEATURE_LABELS: dict[str, tuple[str, str]] = {
     "income_per_capita": ("人均可支配收入", "disposable income per capita"),
     "car_ownership": ("汽车保有量", "car ownership"),
     "charging_points": ("充电桩数量", "charging points"),
+    "charging_points_per_1000_cars": ("每千辆汽车公共充电桩", "public chargers per 1,000 cars"),
+    "car_owning_share": ("有车家庭占比", "car-owning household share"),
     "winter_temperature": ("冬季气温", "winter temperature"),
 }
 

@@ -6,7 +6,14 @@ from fastapi import FastAPI
 
 from nevrural import __version__
 from nevrural.bootstrap import Container
-from nevrural.interfaces.api.routers import atlas, campaigns, divisions, health, targeting
+from nevrural.interfaces.api.routers import (
+    atlas,
+    campaigns,
+    divisions,
+    health,
+    linkage,
+    targeting,
+)
 from nevrural.interfaces.web import pages
 
 __all__ = ["create_app"]
@@ -25,6 +32,6 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
-    for module in (health, divisions, atlas, campaigns, targeting, pages):
+    for module in (health, divisions, atlas, campaigns, targeting, linkage, pages):
         app.include_router(module.router)
     return app

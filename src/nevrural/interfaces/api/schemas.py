@@ -20,6 +20,8 @@ __all__ = [
     "HealthRead",
     "IndicatorRead",
     "LevelName",
+    "LinkageCandidateIn",
+    "LinkageScenarioCreate",
     "ScenarioRead",
     "ScenarioSummaryRead",
     "TargetingScenarioCreate",
@@ -169,3 +171,36 @@ class TargetingScenarioCreate(BaseModel):
     type_min: dict[str, int] = Field(default_factory=dict)
     type_max: dict[str, int] = Field(default_factory=dict)
     time_limit_s: float = Field(10.0, gt=0.0, le=120.0)
+
+
+class LinkageCandidateIn(BaseModel):
+    """One candidate city: code, name, themes and numeric features (coordinates optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[0-9]{6}$", examples=["440300"])
+    name: str = Field(min_length=1, max_length=80, examples=["深圳市"])
+    province_code: str | None = Field(None, pattern=r"^[0-9]{2}0000$")
+    lon: float | None = Field(None, ge=73.0, le=136.0)
+    lat: float | None = Field(None, ge=3.0, le=54.0)
+    themes: list[str] = Field(default_factory=list, examples=[["automaker_base"]])
+    features: dict[str, float] = Field(default_factory=dict, examples=[{"population": 1.7e7}])
+
+
+class LinkageScenarioCreate(BaseModel):
+    """Parameters of a linkage run; ``candidates`` or ``use_demo_candidates``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    k: int = Field(ge=1, le=500, examples=[12])
+    w_distinct: float = Field(1.0, ge=0.0, le=100.0)
+    w_themes: float = Field(1.0, ge=0.0, le=100.0)
+    w_regions: float = Field(1.0, ge=0.0, le=100.0)
+    w_spread: float = Field(1.0, ge=0.0, le=100.0)
+    method: Literal["auto", "exact", "greedy"] = "auto"
+    time_limit_s: float = Field(60.0, gt=0.0, le=300.0)
+    must_include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    candidates: list[LinkageCandidateIn] | None = Field(None, min_length=1, max_length=5000)
+    use_demo_candidates: bool = False

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from nevrural.interfaces.cli.atlas import atlas_app
-from nevrural.interfaces.cli.planning import target_command
+from nevrural.interfaces.cli.planning import linkage_command, target_command
 from nevrural.interfaces.cli.runtime import open_container, prepare_platform
 
 __all__ = ["app"]
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(atlas_app, name="atlas")
 app.command("target")(target_command)
+app.command("linkage")(linkage_command)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 demo_app = typer.Typer(help="The demo campaign.", no_args_is_help=True)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from nevrural.core.atlas.imports import ImportRejected
 from nevrural.core.targeting.selection_checks import SelectionInfeasible
 from nevrural.interfaces.cli.runtime import open_container, prepare_platform
+from nevrural.services.linkage import LinkageRequest, load_demo_candidates, run_linkage
 from nevrural.services.targeting import TargetingRequest, run_targeting
 
-__all__ = ["target_command"]
+__all__ = ["linkage_command", "target_command"]
 
 _err = Console(stderr=True)
 
@@ -106,3 +109,62 @@ def target_command(
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
         _print_table(result)
+
+
+def linkage_command(
+    k: Annotated[int, typer.Option("--k", min=1, help="How many cities to choose.")],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates",
+            exists=True,
+            dir_okay=False,
+            help="CSV/XLSX/JSON of candidate cities; the demo list when omitted.",
+        ),
+    ] = None,
+    w_distinct: Annotated[float, typer.Option(min=0, help="Weight of distinctiveness.")] = 1.0,
+    w_themes: Annotated[float, typer.Option(min=0, help="Weight of theme coverage.")] = 1.0,
+    w_regions: Annotated[float, typer.Option(min=0, help="Weight of region coverage.")] = 1.0,
+    w_spread: Annotated[float, typer.Option(min=0, help="Weight of geographic spread.")] = 1.0,
+    method: Annotated[str, typer.Option(help="auto, exact or greedy.")] = "auto",
+    time_limit_s: Annotated[float, typer.Option(help="Solver time limit, s.")] = 60.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Choose K cities with distinctive features and complementary themes and regions."""
+    if method not in {"auto", "exact", "greedy"}:
+        raise typer.BadParameter(f"{method!r} is not auto, exact or greedy", param_hint="--method")
+    request = LinkageRequest(
+        k=k,
+        w_distinct=w_distinct,
+        w_themes=w_themes,
+        w_regions=w_regions,
+        w_spread=w_spread,
+        method=method,  # type: ignore[arg-type]
+        time_limit_s=time_limit_s,
+    )
+    with open_container() as container:
+        prepare_platform(container, quiet=as_json)
+        try:
+            table = (
+                container.read_linkage_candidates(candidates)
+                if candidates
+                else load_demo_candidates(container.uow)
+            )
+            scenario = run_linkage(container.uow, table, request)
+        except (ImportRejected, ValueError) as problem:
+            _err.print(f"[bold red]refused[/]: {problem}", highlight=False)
+            raise typer.Exit(code=2) from None
+    result = {"scenario_id": scenario.id, **scenario.result}
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    console = Console()
+    console.print(
+        f"[bold]{len(result['selected'])} linked cities[/] — objective "
+        f"{result['objective']:.4f}, gap {result['gap'] or 0:.1e}, "
+        f"{result['method']}, {result['seconds']:.2f} s"
+    )
+    for row in result["selected"]:
+        console.print(f"[bold]{row['code']} {row['name']}[/] ({'、'.join(row['themes_zh'])})")
+        console.print(f"    {row['reason_zh']}", highlight=False)
+        console.print(f"    {row['reason_en']}", style="dim", highlight=False)

@@ -13,6 +13,7 @@ from nevrural.core.atlas.indicators import INDICATORS
 from nevrural.interfaces.api.deps import ContainerDep
 from nevrural.services.atlas_query import atlas_stats
 from nevrural.services.campaigns import list_campaigns
+from nevrural.services.linkage import latest_demo_linkage
 from nevrural.services.targeting import latest_demo_shortlist
 
 __all__ = ["router"]
@@ -32,6 +33,7 @@ def overview(request: Request, container: ContainerDep) -> HTMLResponse:
             "stats": stats,
             "campaigns": list_campaigns(container.uow),
             "shortlist": latest_demo_shortlist(container.uow),
+            "linkage": latest_demo_linkage(container.uow),
             "specs": INDICATORS,
             "database": container.database_backend,
             "version": __version__,
