@@ -164,7 +164,9 @@ def _import_indicators(uow: UnitOfWork, table: TabularData, digest: str) -> Impo
 def _import_coordinates(uow: UnitOfWork, table: TabularData, digest: str) -> ImportReport:
     file_name = table.file_name
     known = {d.code for d in uow.atlas.divisions()}
-    located = parse_coordinate_table(file_name, table.header, table.rows, known)
+    located = parse_coordinate_table(
+        file_name, table.header, table.rows, known, header_row=table.header_row
+    )
     source = imported_source(file_name)
     uow.atlas.set_locations(
         [Located(p.code, p.lon, p.lat, source) for p in located], LocationQuality.EXACT.value

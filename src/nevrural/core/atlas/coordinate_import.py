@@ -52,22 +52,23 @@ class ImportedLocation:
     lat: float
 
 
-def _columns(header: Sequence[str]) -> tuple[dict[str, int], list[RowProblem]]:
+def _columns(header: Sequence[str], header_row: int) -> tuple[dict[str, int], list[RowProblem]]:
+    """Index of each known column and the header's problems (at ``header_row``)."""
     found: dict[str, int] = {}
     problems = []
     for index, name in enumerate(header):
         target = _ALIASES.get(name.strip().casefold())
         if target is None:
             problems.append(
-                RowProblem(1, name, f"unknown column {name!r}; expected code, lon, lat")
+                RowProblem(header_row, name, f"unknown column {name!r}; expected code, lon, lat")
             )
         elif target in found:
-            problems.append(RowProblem(1, name, f"duplicate column {target}"))
+            problems.append(RowProblem(header_row, name, f"duplicate column {target}"))
         else:
             found[target] = index
     for required in ("code", "lon", "lat"):
         if required not in found:
-            problems.append(RowProblem(1, None, f"missing the {required} column"))
+            problems.append(RowProblem(header_row, None, f"missing the {required} column"))
     return found, problems
 
 
@@ -86,6 +87,8 @@ def parse_coordinate_table(
     header: Sequence[str],
     rows: Sequence[tuple[int, Sequence[str]]],
     known_codes: Collection[str],
+    *,
+    header_row: int = 1,
 ) -> tuple[ImportedLocation, ...]:
     """Validate a coordinate table and return every location, or refuse it whole.
 
@@ -93,7 +96,7 @@ def parse_coordinate_table(
     ...                        [(2, ["110101001", "116.407", "39.917"])], {"110101001"})
     (ImportedLocation(code='110101001', lon=116.407, lat=39.917),)
     """
-    columns, problems = _columns(header)
+    columns, problems = _columns(header, header_row)
     first_row: dict[str, int] = {}
     located: list[ImportedLocation] = []
     if not problems:
@@ -115,7 +118,7 @@ def parse_coordinate_table(
                 lon = _coordinate(get["lon"], LON_RANGE, "longitude")
                 lat = _coordinate(get["lat"], LAT_RANGE, "latitude")
             except ValueError as error:
-                column = "lon" if "longitude" in str(error) else "lat"
+                column = header[columns["lon" if "longitude" in str(error) else "lat"]]
                 problems.append(RowProblem(row, column, str(error)))
                 continue
             located.append(ImportedLocation(code, lon, lat))
