@@ -325,7 +325,8 @@ class LinkageResult:
     is_optimal
         Whether `gap` is within the requested tolerance.
     seconds
-        Wall time of the solve, s.
+        HiGHS run time of the exact solve, s (all rounds); 0 for the greedy, which
+        core does not time (callers measure wall time).
     method
         ``"exact"`` or ``"greedy"``.
     iterations

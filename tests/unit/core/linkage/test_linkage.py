@@ -321,14 +321,16 @@ def test_auto_switches_to_greedy_beyond_the_exact_limit() -> None:
 
 
 def test_spent_time_budget_returns_the_warm_start_without_bound() -> None:
-    """With no time left the exact solver reports the warm start, no bound, not optimal."""
-    result = solve_linkage_exact(random_problem(12, 3, 11), time_limit_s=1e-12)
+    """With no HiGHS time to spend, the first round stops at once: warm start, no bound."""
+    problem = random_problem(12, 3, 11)
+    result = solve_linkage_exact(problem, time_limit_s=1e-12)
     assert (result.iterations, result.bound, result.gap, result.is_optimal) == (
-        0,
+        1,
         None,
         None,
         False,
     )
+    assert result.codes == solve_linkage_greedy(problem).codes
 
 
 def test_k_of_one_has_no_pairs() -> None:
