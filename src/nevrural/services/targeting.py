@@ -82,6 +82,20 @@ class TargetingRequest:
             raise ValueError(f"n_counties must be >= 1, got {self.n_counties}")
         if not 1.0 <= self.horizon_years <= 5.0:
             raise ValueError(f"horizon_years must be within 1-5, got {self.horizon_years}")
+        if self.per_province_min < 0:
+            raise ValueError(f"per_province_min must be >= 0, got {self.per_province_min}")
+        if self.per_province_max is not None and self.per_province_max < 1:
+            raise ValueError(f"per_province_max must be >= 1, got {self.per_province_max}")
+        if not self.min_spacing_km >= 0.0:
+            raise ValueError(f"min_spacing_km must be >= 0, got {self.min_spacing_km}")
+        if self.budget_cny is not None and self.budget_cny < 0:
+            raise ValueError(f"budget_cny must be >= 0, got {self.budget_cny}")
+        if not 0.0 < self.penetration_threshold <= 1.0:
+            raise ValueError(
+                f"penetration_threshold must be in (0, 1], got {self.penetration_threshold}"
+            )
+        if not self.time_limit_s > 0.0:
+            raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s}")
         unknown = (set(self.type_min) | set(self.type_max)) - set(COUNTY_TYPES.values())
         if unknown:
             raise ValueError(

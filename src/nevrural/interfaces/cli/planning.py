@@ -104,6 +104,8 @@ def target_command(
         except SelectionInfeasible as clash:
             _err.print(f"[bold red]infeasible[/]: {clash}")
             raise typer.Exit(code=2) from None
+        except ValueError as error:  # an option the model refuses, e.g. a negative spacing
+            raise typer.BadParameter(str(error)) from None
     result = {"scenario_id": scenario.id, **scenario.result}
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))

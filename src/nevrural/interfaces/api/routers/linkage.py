@@ -50,7 +50,15 @@ def _posted(items: list[LinkageCandidateIn]) -> _PostedCandidates:
         missing = [n for n in names if n not in c.features]
         if missing:
             raise ValueError(f"candidates[{index}] ({c.code}) lacks features {missing}")
-    has_points = all(c.lon is not None and c.lat is not None for c in items)
+    half = [c.code for c in items if (c.lon is None) != (c.lat is None)]
+    if half:
+        raise ValueError(f"candidates {', '.join(half)} have lon without lat or lat without lon")
+    placed = sum(c.lon is not None for c in items)
+    if 0 < placed < len(items):
+        raise ValueError(
+            f"{placed} of {len(items)} candidates have lon/lat: give them for all or for none"
+        )
+    has_points = placed == len(items)
     return _PostedCandidates(
         file_name="request body",
         codes=tuple(c.code for c in items),
