@@ -4,38 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from nevrural.core.atlas.imports import indicator_template_header
 from nevrural.core.atlas.indicators import INDICATORS
 from nevrural.interfaces.cli.main import app
+from tests.e2e.cli_runner import Run, make_runner
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__: list[str] = []
-
-
-class Run(Protocol):
-    """Invoke the CLI with arguments; ``exit_code`` is the code that is expected."""
-
-    def __call__(self, *args: str, exit_code: int = 0) -> Result: ...
-
-
-def make_runner(var_dir: Path) -> Run:
-    """A ``Run`` whose commands see ``NEVRURAL_VAR_DIR=var_dir`` (and the SQLite default)."""
-    runner = CliRunner()
-    env = {"NEVRURAL_VAR_DIR": str(var_dir), "NEVRURAL_DATABASE_URL": None}
-
-    def run(*args: str, exit_code: int = 0) -> Result:
-        result = runner.invoke(app, list(args), env=env)
-        assert result.exit_code == exit_code, (result.output, result.exception)
-        return result
-
-    return run
 
 
 @pytest.fixture

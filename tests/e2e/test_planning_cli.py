@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner, Result
 
 from nevrural.core.geo import haversine_km
-from nevrural.interfaces.cli.main import app
+from tests.e2e.cli_runner import Run, make_runner
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from typer.testing import Result
 
 __all__: list[str] = []
 
@@ -29,25 +30,6 @@ CANDIDATES_CSV = """code,name,themes,population,lon,lat
 231100,黑河市,border_trade;farming,1290000,127.53,50.25
 620200,嘉峪关市,energy,310000,98.29,39.77
 """
-
-
-class Run(Protocol):
-    """Invoke the CLI with arguments; ``exit_code`` is the code that is expected."""
-
-    def __call__(self, *args: str, exit_code: int = 0) -> Result: ...
-
-
-def make_runner(var_dir: Path) -> Run:
-    """A ``Run`` whose commands see ``NEVRURAL_VAR_DIR=var_dir`` (and the SQLite default)."""
-    runner = CliRunner()
-    env = {"NEVRURAL_VAR_DIR": str(var_dir), "NEVRURAL_DATABASE_URL": None}
-
-    def run(*args: str, exit_code: int = 0) -> Result:
-        result = runner.invoke(app, list(args), env=env)
-        assert result.exit_code == exit_code, (result.output, result.exception)
-        return result
-
-    return run
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ they carry the same source flags (mostly ``modelled``).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,8 +22,9 @@ from nevrural.core.atlas.divisions import province_code_of
 
 if TYPE_CHECKING:
     from nevrural.services.county_table import CountyTable
+from nevrural.services.ports import CandidateColumns
 
-__all__ = ["DEMO_CANDIDATE_THEMES", "DemoCandidates", "demo_candidates"]
+__all__ = ["DEMO_CANDIDATE_THEMES", "demo_candidates"]
 
 DEMO_CANDIDATE_THEMES: dict[str, tuple[str, ...]] = {
     "440300": ("automaker_base", "logistics_hub"),
@@ -100,21 +100,6 @@ FEATURE_NAMES = (
 )
 
 
-@dataclass(frozen=True)
-class DemoCandidates:
-    """Candidate columns in the shape the linkage use case takes (see ``LinkageCandidates``)."""
-
-    file_name: str
-    codes: tuple[str, ...]
-    names: tuple[str, ...]
-    province_codes: tuple[str, ...]
-    lon_deg: tuple[float, ...] | None
-    lat_deg: tuple[float, ...] | None
-    themes: tuple[frozenset[str], ...]
-    feature_names: tuple[str, ...]
-    features: tuple[tuple[float, ...], ...]
-
-
 def _prefecture_features(table: CountyTable) -> dict[str, tuple[float, ...]]:
     """Sum county indicators per prefecture, then ratios (shares, per 1,000 cars)."""
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -146,11 +131,11 @@ def _prefecture_features(table: CountyTable) -> dict[str, tuple[float, ...]]:
 
 def demo_candidates(
     table: CountyTable, names: dict[str, str], points: dict[str, tuple[float, float]]
-) -> DemoCandidates:
+) -> CandidateColumns:
     """The example candidates with features from the atlas (prefecture names and points)."""
     features = _prefecture_features(table)
     codes = tuple(c for c in DEMO_CANDIDATE_THEMES if c in names and c in points)
-    return DemoCandidates(
+    return CandidateColumns(
         file_name="demo candidates (example)",
         codes=codes,
         names=tuple(names[c] for c in codes),

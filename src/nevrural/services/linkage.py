@@ -15,8 +15,20 @@ from nevrural.core.linkage import (
     theme_label,
 )
 from nevrural.services.county_table import load_county_table
-from nevrural.services.demo_linkage import DemoCandidates, demo_candidates
-from nevrural.services.ports import LinkageCandidates, Scenario, ScenarioDraft, UnitOfWork
+from nevrural.services.demo_linkage import demo_candidates
+from nevrural.services.ports import (
+    CandidateColumns,
+    LinkageCandidates,
+    Scenario,
+    ScenarioDraft,
+    UnitOfWork,
+)
+from nevrural.services.scenarios import (
+    get_scenario,
+    latest_demo_scenario,
+    list_scenarios,
+    store_scenario,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -165,15 +177,10 @@ def run_linkage(
         time.perf_counter() - started,
         is_demo,
     )
-    with uow_factory() as uow:
-        scenario_id = uow.scenarios.add(draft)
-        uow.commit()
-        stored = uow.scenarios.get(KIND, scenario_id)
-    assert stored is not None
-    return stored
+    return store_scenario(uow_factory, draft)
 
 
-def load_demo_candidates(uow_factory: Callable[[], UnitOfWork]) -> DemoCandidates:
+def load_demo_candidates(uow_factory: Callable[[], UnitOfWork]) -> CandidateColumns:
     """The demo's example candidate cities with features aggregated from the atlas."""
     with uow_factory() as uow:
         table = load_county_table(uow)
@@ -189,17 +196,14 @@ def get_linkage_scenario(
     uow_factory: Callable[[], UnitOfWork], scenario_id: int
 ) -> Scenario | None:
     """A stored linkage scenario."""
-    with uow_factory() as uow:
-        return uow.scenarios.get(KIND, scenario_id)
+    return get_scenario(uow_factory, KIND, scenario_id)
 
 
 def list_linkage_scenarios(uow_factory: Callable[[], UnitOfWork]) -> list[Scenario]:
     """Stored linkage scenarios, newest first."""
-    with uow_factory() as uow:
-        return uow.scenarios.list(KIND)
+    return list_scenarios(uow_factory, KIND)
 
 
 def latest_demo_linkage(uow_factory: Callable[[], UnitOfWork]) -> Scenario | None:
-    """The demo's linked-festival cities, if seeded."""
-    with uow_factory() as uow:
-        return uow.scenarios.latest_demo(KIND)
+    """The demo's linkage scenario, if seeded."""
+    return latest_demo_scenario(uow_factory, KIND)

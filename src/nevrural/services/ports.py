@@ -25,6 +25,7 @@ __all__ = [
     "BoundaryFeature",
     "Campaign",
     "CampaignRepository",
+    "CandidateColumns",
     "LinkageCandidates",
     "Located",
     "Progress",
@@ -138,6 +139,21 @@ class LinkageCandidates(Protocol):
     def feature_names(self) -> tuple[str, ...]: ...
     @property
     def features(self) -> tuple[tuple[float, ...], ...]: ...
+
+
+@dataclass(frozen=True)
+class CandidateColumns:
+    """Candidate cities as plain columns; satisfies ``LinkageCandidates``."""
+
+    file_name: str
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    province_codes: tuple[str, ...]
+    lon_deg: tuple[float, ...] | None
+    lat_deg: tuple[float, ...] | None
+    themes: tuple[frozenset[str], ...]
+    feature_names: tuple[str, ...]
+    features: tuple[tuple[float, ...], ...]
 
 
 class TabularData(Protocol):

@@ -26,6 +26,12 @@ from nevrural.core.targeting.scoring import (
 from nevrural.core.targeting.selection import SelectionProblem, SelectionResult, solve_selection
 from nevrural.services.county_table import CountyTable, load_county_table, market_inputs
 from nevrural.services.ports import Scenario, ScenarioDraft, UnitOfWork
+from nevrural.services.scenarios import (
+    get_scenario,
+    latest_demo_scenario,
+    list_scenarios,
+    store_scenario,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -223,29 +229,21 @@ def run_targeting(
     draft = ScenarioDraft(
         KIND, name, request.as_params(), result, time.perf_counter() - started, is_demo
     )
-    with uow_factory() as uow:
-        scenario_id = uow.scenarios.add(draft)
-        uow.commit()
-        stored = uow.scenarios.get(KIND, scenario_id)
-    assert stored is not None
-    return stored
+    return store_scenario(uow_factory, draft)
 
 
 def get_targeting_scenario(
     uow_factory: Callable[[], UnitOfWork], scenario_id: int
 ) -> Scenario | None:
     """A stored targeting scenario."""
-    with uow_factory() as uow:
-        return uow.scenarios.get(KIND, scenario_id)
+    return get_scenario(uow_factory, KIND, scenario_id)
 
 
 def list_targeting_scenarios(uow_factory: Callable[[], UnitOfWork]) -> list[Scenario]:
     """Stored targeting scenarios, newest first."""
-    with uow_factory() as uow:
-        return uow.scenarios.list(KIND)
+    return list_scenarios(uow_factory, KIND)
 
 
 def latest_demo_shortlist(uow_factory: Callable[[], UnitOfWork]) -> Scenario | None:
-    """The demo's national shortlist, if seeded."""
-    with uow_factory() as uow:
-        return uow.scenarios.latest_demo(KIND)
+    """The demo's targeting scenario, if seeded."""
+    return latest_demo_scenario(uow_factory, KIND)

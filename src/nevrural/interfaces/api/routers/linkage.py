@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import APIRouter, HTTPException, status
 
 from nevrural.interfaces.api.deps import UowFactoryDep
@@ -21,29 +19,14 @@ from nevrural.services.linkage import (
     load_demo_candidates,
     run_linkage,
 )
-from nevrural.services.ports import LinkageCandidates
+from nevrural.services.ports import CandidateColumns, LinkageCandidates
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/linkage/scenarios", tags=["linkage"])
 
 
-@dataclass(frozen=True)
-class _PostedCandidates:
-    """Candidates posted in the request body (``LinkageCandidates``)."""
-
-    file_name: str
-    codes: tuple[str, ...]
-    names: tuple[str, ...]
-    province_codes: tuple[str, ...]
-    lon_deg: tuple[float, ...] | None
-    lat_deg: tuple[float, ...] | None
-    themes: tuple[frozenset[str], ...]
-    feature_names: tuple[str, ...]
-    features: tuple[tuple[float, ...], ...]
-
-
-def _posted(items: list[LinkageCandidateIn]) -> _PostedCandidates:
+def _posted(items: list[LinkageCandidateIn]) -> CandidateColumns:
     """Columns of the posted candidates; every candidate must have every feature."""
     names = sorted({key for c in items for key in c.features})
     for index, c in enumerate(items):
@@ -59,7 +42,7 @@ def _posted(items: list[LinkageCandidateIn]) -> _PostedCandidates:
             f"{placed} of {len(items)} candidates have lon/lat: give them for all or for none"
         )
     has_points = placed == len(items)
-    return _PostedCandidates(
+    return CandidateColumns(
         file_name="request body",
         codes=tuple(c.code for c in items),
         names=tuple(c.name for c in items),
