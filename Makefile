@@ -52,7 +52,8 @@ pytest: setup  ## The test suite (PostgreSQL too when NEVRURAL_TEST_POSTGRES_URL
 
 test: lint typecheck contracts pytest  ## Everything CI checks
 
-bench: setup  ## Benchmarks (outside the test run)
+bench: setup  ## Benchmarks (outside the test run), against their peers in the same run
+	$(UV) sync --frozen --group bench --python $(PYTHON)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 format: setup  ## Format and autofix
