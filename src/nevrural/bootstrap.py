@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.migrate import migrate_database
 from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
+from nevrural.adapters.files.exports import write_csv, write_geojson
 from nevrural.adapters.files.linkage_candidates import CandidateTable, read_linkage_candidates
+from nevrural.adapters.files.orlib import OrlibPMedian, read_orlib_pmed
+from nevrural.adapters.files.siting_points import read_siting_points
 from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
 from nevrural.config import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
     from pathlib import Path
 
     from sqlalchemy import Engine
+
+    from nevrural.core.siting.points import PointSites
 
 __all__ = ["Container", "FileTableReader", "build_container"]
 
@@ -48,6 +55,32 @@ class Container:
     def read_linkage_candidates(self, path: Path) -> CandidateTable:
         """Candidate cities from a CSV/XLSX/JSON file (refused whole on any problem)."""
         return read_linkage_candidates(path)
+
+    def write_geojson(self, path: Path, collection: dict[str, Any]) -> Path:
+        """Write a GeoJSON FeatureCollection file."""
+        return write_geojson(path, collection)
+
+    def write_csv(self, path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+        """Write a CSV file (UTF-8 with BOM)."""
+        return write_csv(path, header, rows)
+
+    def read_orlib_pmed(self, path: Path) -> OrlibPMedian:
+        """An OR-Library p-median instance (refused whole on any problem)."""
+        return read_orlib_pmed(path)
+
+    def read_siting_points(
+        self,
+        demand_path: Path,
+        sites_path: Path,
+        *,
+        radius_km: float,
+        k_nearest: int = 0,
+        budget_cny: Decimal | None = None,
+    ) -> PointSites:
+        """Demand and site CSV/XLSX files as a siting problem (refused whole on any problem)."""
+        return read_siting_points(
+            demand_path, sites_path, radius_km=radius_km, k_nearest=k_nearest, budget_cny=budget_cny
+        )
 
     def migrate(self) -> None:
         """Bring the database schema to the latest migration."""

@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 
 from nevrural.services.linkage import LinkageRequest, load_demo_candidates, run_linkage
 from nevrural.services.ports import Campaign
+from nevrural.services.siting import (
+    ChargingRequest,
+    RepairRequest,
+    latest_demo_siting,
+    run_charging,
+    run_repair,
+)
 from nevrural.services.targeting import TargetingRequest, run_targeting
 
 if TYPE_CHECKING:
@@ -19,7 +26,14 @@ if TYPE_CHECKING:
 
     from nevrural.services.ports import UnitOfWork
 
-__all__ = ["DEMO_CAMPAIGN", "DEMO_LINKAGE", "DEMO_SHORTLIST", "seed_demo"]
+__all__ = [
+    "DEMO_CAMPAIGN",
+    "DEMO_CHARGING",
+    "DEMO_LINKAGE",
+    "DEMO_REPAIR",
+    "DEMO_SHORTLIST",
+    "seed_demo",
+]
 
 DEMO_CAMPAIGN = Campaign(
     slug="demo-2026-nev-countryside",
@@ -48,6 +62,18 @@ DEMO_LINKAGE = LinkageRequest(
     name="12城联动汽车节（演示） 12-city linked car festival (demo)",
 )
 
+# Charging stations and the after-sales network for the shortlisted counties.
+DEMO_CHARGING = ChargingRequest(
+    stations_per_county=4,
+    radius_km=10.0,
+    name="重点县乡镇公共充电站布局（演示） Township charging stations (demo)",
+)
+DEMO_REPAIR = RepairRequest(
+    response_time_min=45.0,
+    fixed_points_per_county=2,
+    name="重点县售后服务网络（演示） After-sales network (demo)",
+)
+
 
 def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
     """Add the demo campaign and its plans when absent; returns whether anything was added."""
@@ -64,5 +90,11 @@ def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
         added = True
     if not has_linkage:
         run_linkage(uow_factory, load_demo_candidates(uow_factory), DEMO_LINKAGE, is_demo=True)
+        added = True
+    if latest_demo_siting(uow_factory, "charging") is None:
+        run_charging(uow_factory, DEMO_CHARGING, is_demo=True)
+        added = True
+    if latest_demo_siting(uow_factory, "repair") is None:
+        run_repair(uow_factory, DEMO_REPAIR, is_demo=True)
         added = True
     return added

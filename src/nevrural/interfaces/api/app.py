@@ -12,6 +12,7 @@ from nevrural.interfaces.api.routers import (
     divisions,
     health,
     linkage,
+    siting,
     targeting,
 )
 from nevrural.interfaces.web import pages
@@ -32,6 +33,6 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
-    for module in (health, divisions, atlas, campaigns, targeting, linkage, pages):
+    for module in (health, divisions, atlas, campaigns, targeting, linkage, siting, pages):
         app.include_router(module.router)
     return app

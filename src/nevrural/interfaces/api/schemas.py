@@ -14,6 +14,7 @@ from nevrural.core.atlas.indicators import INDICATORS, IndicatorValue
 __all__ = [
     "AtlasStatsRead",
     "CampaignRead",
+    "ChargingScenarioCreate",
     "DivisionDetailRead",
     "DivisionListRead",
     "DivisionRead",
@@ -22,6 +23,7 @@ __all__ = [
     "LevelName",
     "LinkageCandidateIn",
     "LinkageScenarioCreate",
+    "RepairScenarioCreate",
     "ScenarioRead",
     "ScenarioSummaryRead",
     "TargetingScenarioCreate",
@@ -204,3 +206,35 @@ class LinkageScenarioCreate(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     candidates: list[LinkageCandidateIn] | None = Field(None, min_length=1, max_length=5000)
     use_demo_candidates: bool = False
+
+
+class ChargingScenarioCreate(BaseModel):
+    """Rural charging siting: counties (or a targeting scenario, or the demo shortlist)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    county_codes: list[str] = Field(default_factory=list, max_length=3000)
+    targeting_scenario_id: int | None = None
+    stations_per_county: int = Field(4, ge=1, le=100)
+    radius_km: float = Field(10.0, gt=0.0, le=200.0)
+    horizon_years: float = Field(3.0, ge=1.0, le=5.0)
+    demand: Literal["forecast", "population"] = "forecast"
+    model: Literal["mclp", "p-median"] = "mclp"
+    charger_kw: float = Field(60.0, gt=0.0, le=1000.0)
+
+
+class RepairScenarioCreate(BaseModel):
+    """After-sales network: maintenance points, mobile repair bases, technician quotas."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=200)
+    county_codes: list[str] = Field(default_factory=list, max_length=3000)
+    targeting_scenario_id: int | None = None
+    response_time_min: float = Field(45.0, gt=0.0, le=600.0)
+    mobile_response_time_min: float = Field(120.0, gt=0.0, le=1440.0)
+    rural_speed_kmh: float = Field(40.0, gt=0.0, le=150.0)
+    fixed_points_per_county: int | None = Field(2, ge=0, le=100)
+    technicians_total: int | None = Field(None, ge=0, le=1_000_000)
+    horizon_years: float = Field(3.0, ge=1.0, le=5.0)

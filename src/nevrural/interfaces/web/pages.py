@@ -14,6 +14,7 @@ from nevrural.interfaces.api.deps import ContainerDep
 from nevrural.services.atlas_query import atlas_stats
 from nevrural.services.campaigns import list_campaigns
 from nevrural.services.linkage import latest_demo_linkage
+from nevrural.services.siting import latest_demo_siting
 from nevrural.services.targeting import latest_demo_shortlist
 
 __all__ = ["router"]
@@ -34,6 +35,8 @@ def overview(request: Request, container: ContainerDep) -> HTMLResponse:
             "campaigns": list_campaigns(container.uow),
             "shortlist": latest_demo_shortlist(container.uow),
             "linkage": latest_demo_linkage(container.uow),
+            "charging": latest_demo_siting(container.uow, "charging"),
+            "repair": latest_demo_siting(container.uow, "repair"),
             "specs": INDICATORS,
             "database": container.database_backend,
             "version": __version__,
