@@ -22,19 +22,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
-from nevrural.core.siting.coverage import LSCPParams, MCLPParams, solve_lscp, solve_mclp
-from nevrural.core.siting.pmedian import PMedianParams, solve_p_median
-from nevrural.core.siting.problem import SitingProblem, SitingResult
 from nevrural.core.siting.rural import (
     ASSUMED_HEADROOM_KVA,
     NEVS_PER_PUBLIC_POINT,
     apportion,
-    chargers_from_headroom,
 )
 from nevrural.core.targeting.market import MarketParams, estimate_market
 from nevrural.services.county_table import CountyTable, load_county_table, market_inputs
@@ -44,12 +38,20 @@ from nevrural.services.scenarios import (
     list_scenarios,
     store_scenario,
 )
+from nevrural.services.siting_county import (
+    CountyPlan,
+    plan_charging_county,
+    plan_repair_county,
+    solver_summary,
+)
 from nevrural.services.siting_inputs import CountySites, load_county_sites
+from nevrural.services.siting_requests import ChargingRequest, RepairRequest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from nevrural.core.atlas.divisions import Division
+    from nevrural.core.siting.problem import SitingResult
 
 __all__ = [
     "ASSUMED_NEVS_PER_TECHNICIAN",
@@ -65,62 +67,6 @@ __all__ = [
 KIND = "siting"
 # ASSUMPTION: one trained NEV technician per 500 NEVs in a county's fleet.
 ASSUMED_NEVS_PER_TECHNICIAN = 500.0
-
-
-@dataclass(frozen=True, slots=True)
-class ChargingRequest:
-    """Where to add rural public chargers (distances road km, horizon years)."""
-
-    county_codes: tuple[str, ...] = ()
-    targeting_scenario_id: int | None = None
-    stations_per_county: int = 4
-    radius_km: float = 10.0
-    horizon_years: float = 3.0
-    demand: Literal["forecast", "population"] = "forecast"
-    model: Literal["mclp", "p-median"] = "mclp"
-    charger_kw: float = 60.0
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        if self.stations_per_county < 1:
-            raise ValueError(f"stations_per_county must be >= 1, got {self.stations_per_county}")
-        if not self.radius_km > 0:
-            raise ValueError(f"radius_km must be > 0, got {self.radius_km}")
-        if not 1.0 <= self.horizon_years <= 5.0:
-            raise ValueError(f"horizon_years must be within 1-5, got {self.horizon_years}")
-        if not self.charger_kw > 0:
-            raise ValueError(f"charger_kw must be > 0, got {self.charger_kw}")
-
-
-@dataclass(frozen=True, slots=True)
-class RepairRequest:
-    """Maintenance points, mobile repair stations and technician quotas."""
-
-    county_codes: tuple[str, ...] = ()
-    targeting_scenario_id: int | None = None
-    response_time_min: float = 45.0
-    mobile_response_time_min: float = 120.0
-    rural_speed_kmh: float = 40.0
-    fixed_points_per_county: int | None = 2
-    technicians_total: int | None = None
-    horizon_years: float = 3.0
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        for field_name in ("response_time_min", "mobile_response_time_min", "rural_speed_kmh"):
-            if not getattr(self, field_name) > 0:
-                raise ValueError(f"{field_name} must be > 0, got {getattr(self, field_name)}")
-        if self.mobile_response_time_min < self.response_time_min:
-            raise ValueError(
-                f"mobile_response_time_min {self.mobile_response_time_min} is below "
-                f"response_time_min {self.response_time_min}"
-            )
-        if self.fixed_points_per_county is not None and self.fixed_points_per_county < 0:
-            raise ValueError(
-                f"fixed_points_per_county must be >= 0, got {self.fixed_points_per_county}"
-            )
-        if self.technicians_total is not None and self.technicians_total < 0:
-            raise ValueError(f"technicians_total must be >= 0, got {self.technicians_total}")
 
 
 def _resolve_counties(
@@ -160,113 +106,45 @@ def _county_nevs(table: CountyTable, horizon_years: float) -> dict[str, tuple[fl
     }
 
 
-def _solver_summary(results: Sequence[SitingResult]) -> dict[str, Any]:
-    return {
-        "solves": len(results),
-        "exact": sum(r.path == "exact" for r in results),
-        "heuristic": sum(r.path == "heuristic" for r in results),
-        "max_gap": max((r.gap for r in results), default=0.0),
-        "solver_seconds": sum(r.seconds for r in results),
-    }
+def _plan(
+    uow_factory: Callable[[], UnitOfWork],
+    codes: Sequence[str],
+    scenario_id: int | None,
+    horizon_years: float,
+    plan_county: Callable[[CountySites, CountyTable, dict[str, tuple[float, float]]], CountyPlan],
+) -> tuple[list[SitingResult], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Load the chosen counties and plan each; returns results and the three row lists."""
+    with uow_factory() as uow:
+        counties = _resolve_counties(uow, codes, scenario_id)
+        table = load_county_table(uow)
+        inputs = [load_county_sites(uow, c) for c in counties]
+    nevs = _county_nevs(table, horizon_years)
+    results: list[SitingResult] = []
+    county_rows: list[dict[str, Any]] = []
+    site_rows: list[dict[str, Any]] = []
+    town_rows: list[dict[str, Any]] = []
+    for sites in inputs:
+        solved, county, rows, towns = plan_county(sites, table, nevs)
+        results += solved
+        county_rows.append(county)
+        site_rows += rows
+        town_rows += towns
+    return results, county_rows, site_rows, town_rows
 
 
-def _site_row(sites: CountySites, j: int, role: str, is_new: bool, **extra: Any) -> dict[str, Any]:
-    return {
-        "county_code": sites.county_code,
-        "site_id": sites.site_ids[j],
-        "name": sites.site_names[j],
-        "kind": sites.site_kinds[j],
-        "lon": float(sites.site_lon[j]),
-        "lat": float(sites.site_lat[j]),
-        "role": role,
-        "is_new": is_new,
-        **extra,
-    }
-
-
-def _township_rows(
-    sites: CountySites, weights: np.ndarray, open_sites: Sequence[int], radius_km: float
-) -> list[dict[str, Any]]:
-    """Each township with its nearest open site and whether it is within the radius."""
-    dense = sites.road_km.toarray()[:, list(open_sites)]
-    rows = []
-    for i, code in enumerate(sites.township_codes):
-        k = int(np.argmin(dense[i])) if open_sites else -1
-        km = float(dense[i, k]) if open_sites else math.inf
-        rows.append(
-            {
-                "code": code,
-                "name": sites.township_names[i],
-                "county_code": sites.county_code,
-                "lon": float(sites.township_lon[i]),
-                "lat": float(sites.township_lat[i]),
-                "demand": float(weights[i]),
-                "site_id": sites.site_ids[open_sites[k]] if open_sites else None,
-                "road_km": km if math.isfinite(km) else None,
-                "is_covered": km <= radius_km,
-            }
-        )
-    return rows
-
-
-def _charging_county(
-    sites: CountySites, buyers: float, request: ChargingRequest
-) -> tuple[SitingResult, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """Solve one county's charging problem; returns result, county row, sites, townships."""
-    weights = sites.demand_share * buyers
-    chargers = np.array(
-        [
-            chargers_from_headroom(ASSUMED_HEADROOM_KVA[k], request.charger_kw)
-            for k in sites.site_kinds
-        ],
-        dtype=float,
-    )
-    capacity = chargers * NEVS_PER_PUBLIC_POINT
-    existing = np.array([k == "county_seat" for k in sites.site_kinds])
-    n_new = min(request.stations_per_county, len(sites.site_ids) - 1)
-    problem = SitingProblem(
-        demand_weight=weights,
-        distance_km=sites.road_km,
-        is_existing=existing,
-        capacity=capacity if request.model == "mclp" else None,
-        demand_ids=sites.township_codes,
-        site_ids=sites.site_ids,
-    )
-    if request.model == "mclp":
-        result = solve_mclp(problem, MCLPParams(p=n_new, radius_km=request.radius_km))
-    else:
-        result = solve_p_median(problem, PMedianParams(p=n_new))
-    towns = _township_rows(sites, weights, result.open_sites, request.radius_km)
-    site_rows = [
-        _site_row(
-            sites,
-            j,
-            "charging_station",
-            j in result.new_sites,
-            chargers_possible=int(chargers[j]),
-            nev_capacity=round(float(capacity[j]), 1),
-            townships_served=sum(t["site_id"] == sites.site_ids[j] for t in towns),
-        )
-        for j in result.open_sites
-    ]
-    within = sum(t["demand"] for t in towns if t["is_covered"])
-    county_row = {
-        "code": sites.county_code,
-        "name": sites.county_name,
-        "townships": sites.n_townships,
-        "demand_nevs": round(float(weights.sum()), 1),
-        "stations_new": len(result.new_sites),
-        "stations_open": len(result.open_sites),
-        "demand_within_radius": round(within, 1),
-        # MCLP: NEVs the opened chargers can take within the radius (capacity-limited).
-        "demand_served": round(result.objective, 1) if request.model == "mclp" else None,
-        "chargers_possible": int(sum(chargers[j] for j in result.open_sites)),
-        "chargers_needed": math.ceil(float(weights.sum()) / NEVS_PER_PUBLIC_POINT),
-        "objective": result.objective,
-        "gap": result.gap,
-        "path": result.path,
-    }
-    return result, county_row, site_rows, towns
+def _store(
+    uow_factory: Callable[[], UnitOfWork],
+    use_case: str,
+    name: str,
+    request: ChargingRequest | RepairRequest,
+    outcome: dict[str, Any],
+    started: float,
+    is_demo: bool,
+) -> Scenario:
+    """Store a plan with its request as parameters."""
+    params = {"use_case": use_case, **asdict(request)}
+    draft = ScenarioDraft(KIND, name, params, outcome, time.perf_counter() - started, is_demo)
+    return store_scenario(uow_factory, draft)
 
 
 def run_charging(
@@ -274,31 +152,30 @@ def run_charging(
 ) -> Scenario:
     """Site rural public chargers in each chosen county and store the scenario."""
     started = time.perf_counter()
-    with uow_factory() as uow:
-        counties = _resolve_counties(uow, request.county_codes, request.targeting_scenario_id)
-        table = load_county_table(uow)
-        inputs = [load_county_sites(uow, c) for c in counties]
-    nevs = _county_nevs(table, request.horizon_years)
-    population = dict(zip(table.codes, table.indicators["population"], strict=True))
-    results, county_rows, site_rows, town_rows = [], [], [], []
-    for sites in inputs:
-        demand = (
-            nevs.get(sites.county_code, (0.0, 0.0))[1]
-            if request.demand == "forecast"
-            else float(population.get(sites.county_code, 0.0))
-        )
-        result, county, rows, towns = _charging_county(sites, demand, request)
-        results.append(result)
-        county_rows.append(county)
-        site_rows.extend(rows)
-        town_rows.extend(towns)
+
+    def plan_county(
+        sites: CountySites, table: CountyTable, nevs: dict[str, tuple[float, float]]
+    ) -> CountyPlan:
+        if request.demand == "forecast":
+            demand = nevs.get(sites.county_code, (0.0, 0.0))[1]
+        else:
+            demand = float(table.indicators["population"][table.index()[sites.county_code]])
+        return plan_charging_county(sites, demand, request)
+
+    results, county_rows, site_rows, town_rows = _plan(
+        uow_factory,
+        request.county_codes,
+        request.targeting_scenario_id,
+        request.horizon_years,
+        plan_county,
+    )
     outcome = {
         "use_case": "charging",
         "model": request.model,
         "counties": county_rows,
         "sites": site_rows,
         "townships": town_rows,
-        "solver": _solver_summary(results),
+        "solver": solver_summary(results),
         "totals": {
             "counties": len(county_rows),
             "new_stations": sum(c["stations_new"] for c in county_rows),
@@ -318,86 +195,8 @@ def run_charging(
             "nevs_per_public_point": round(NEVS_PER_PUBLIC_POINT, 2),
         },
     }
-    draft = ScenarioDraft(
-        KIND,
-        request.name or f"charging, {len(county_rows)} counties",
-        {"use_case": "charging", **asdict(request)},
-        outcome,
-        time.perf_counter() - started,
-        is_demo,
-    )
-    return store_scenario(uow_factory, draft)
-
-
-def _fixed_points(
-    problem: SitingProblem, request: RepairRequest, radius_km: float, n_sites: int
-) -> SitingResult:
-    if request.fixed_points_per_county is None:
-        return solve_lscp(problem, LSCPParams(radius_km=radius_km))
-    p = min(request.fixed_points_per_county, n_sites - 1)
-    return solve_mclp(problem, MCLPParams(p=p, radius_km=radius_km))
-
-
-def _mobile_bases(
-    sites: CountySites, weights: np.ndarray, uncovered: list[int], radius_km: float
-) -> SitingResult | None:
-    """Fewest mobile repair bases covering the townships outside the fixed response time."""
-    if not uncovered:
-        return None
-    problem = SitingProblem(
-        demand_weight=np.maximum(weights[uncovered], 1e-9),
-        distance_km=sites.road_km[uncovered],
-        demand_ids=tuple(sites.township_codes[i] for i in uncovered),
-        site_ids=sites.site_ids,
-    )
-    return solve_lscp(problem, LSCPParams(radius_km=radius_km))
-
-
-def _repair_county(
-    sites: CountySites, fleet: float, request: RepairRequest
-) -> tuple[list[SitingResult], dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    radius = request.rural_speed_kmh * request.response_time_min / 60.0
-    mobile_radius = request.rural_speed_kmh * request.mobile_response_time_min / 60.0
-    weights = sites.demand_share * fleet
-    existing = np.array([k == "county_seat" for k in sites.site_kinds])
-    problem = SitingProblem(
-        demand_weight=weights,
-        distance_km=sites.road_km,
-        is_existing=existing,
-        demand_ids=sites.township_codes,
-        site_ids=sites.site_ids,
-    )
-    fixed = _fixed_points(problem, request, radius, len(sites.site_ids))
-    towns = _township_rows(sites, weights, fixed.open_sites, radius)
-    uncovered = [i for i, t in enumerate(towns) if not t["is_covered"]]
-    mobile = _mobile_bases(sites, weights, uncovered, mobile_radius)
-    rows = [
-        _site_row(sites, j, "maintenance_point", j in fixed.new_sites) for j in fixed.open_sites
-    ]
-    if mobile is not None:
-        rows += [
-            _site_row(
-                sites,
-                j,
-                "mobile_repair_base",
-                True,
-                townships_served=int(sum(mobile.assignment == j)),
-            )
-            for j in mobile.open_sites
-        ]
-        for i, j in zip(uncovered, mobile.assignment, strict=True):
-            towns[i]["mobile_base_id"] = sites.site_ids[j] if j >= 0 else None
-    county = {
-        "code": sites.county_code,
-        "name": sites.county_name,
-        "townships": sites.n_townships,
-        "fleet_nevs": round(fleet, 1),
-        "maintenance_points": len(fixed.open_sites),
-        "new_maintenance_points": len(fixed.new_sites),
-        "mobile_repair_bases": len(mobile.open_sites) if mobile else 0,
-        "townships_within_response": sites.n_townships - len(uncovered),
-    }
-    return [fixed, *([mobile] if mobile else [])], county, rows, towns
+    name = request.name or f"charging, {len(county_rows)} counties"
+    return _store(uow_factory, "charging", name, request, outcome, started, is_demo)
 
 
 def run_repair(
@@ -405,19 +204,20 @@ def run_repair(
 ) -> Scenario:
     """Plan maintenance points, mobile repair bases and technician quotas; store it."""
     started = time.perf_counter()
-    with uow_factory() as uow:
-        counties = _resolve_counties(uow, request.county_codes, request.targeting_scenario_id)
-        table = load_county_table(uow)
-        inputs = [load_county_sites(uow, c) for c in counties]
-    nevs = _county_nevs(table, request.horizon_years)
-    results, county_rows, site_rows, town_rows = [], [], [], []
-    for sites in inputs:
+
+    def plan_county(
+        sites: CountySites, _table: CountyTable, nevs: dict[str, tuple[float, float]]
+    ) -> CountyPlan:
         stock, buyers = nevs.get(sites.county_code, (0.0, 0.0))
-        solved, county, rows, towns = _repair_county(sites, stock + buyers, request)
-        results += solved
-        county_rows.append(county)
-        site_rows += rows
-        town_rows += towns
+        return plan_repair_county(sites, stock + buyers, request)
+
+    results, county_rows, site_rows, town_rows = _plan(
+        uow_factory,
+        request.county_codes,
+        request.targeting_scenario_id,
+        request.horizon_years,
+        plan_county,
+    )
     fleets = [c["fleet_nevs"] for c in county_rows]
     total = (
         request.technicians_total
@@ -431,7 +231,7 @@ def run_repair(
         "counties": county_rows,
         "sites": site_rows,
         "townships": town_rows,
-        "solver": _solver_summary(results),
+        "solver": solver_summary(results),
         "totals": {
             "counties": len(county_rows),
             "technicians": total,
@@ -447,15 +247,8 @@ def run_repair(
             "fleet": "NEV stock + forecast buyers, shared among townships by kind",
         },
     }
-    draft = ScenarioDraft(
-        KIND,
-        request.name or f"repair network, {len(county_rows)} counties",
-        {"use_case": "repair", **asdict(request)},
-        outcome,
-        time.perf_counter() - started,
-        is_demo,
-    )
-    return store_scenario(uow_factory, draft)
+    name = request.name or f"repair network, {len(county_rows)} counties"
+    return _store(uow_factory, "repair", name, request, outcome, started, is_demo)
 
 
 def get_siting_scenario(uow_factory: Callable[[], UnitOfWork], scenario_id: int) -> Scenario | None:
