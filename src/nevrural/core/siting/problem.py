@@ -41,6 +41,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from nevrural.core.arrays import readonly_copy
+
 __all__ = [
     "Clock",
     "FloatArray",
@@ -70,12 +72,6 @@ def fen_of(amount: Decimal) -> int:
     if fen != fen.to_integral_value():
         raise ValueError(f"{amount} CNY is not a whole number of fen")
     return int(fen)
-
-
-def _readonly(array: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
-    copy = np.array(array)
-    copy.setflags(write=False)
-    return copy
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -108,7 +104,7 @@ class SitingProblem:
             )
         if matrix.data.size and not (np.all(np.isfinite(matrix.data)) and matrix.data.min() >= 0):
             raise ValueError("distance_km entries must be finite and >= 0")
-        object.__setattr__(self, "demand_weight", _readonly(weight))
+        object.__setattr__(self, "demand_weight", readonly_copy(weight))
         object.__setattr__(self, "distance_km", matrix)
         n_sites = matrix.shape[1]
         for name in ("is_existing", "has_land"):
@@ -131,7 +127,7 @@ class SitingProblem:
         flags = np.asarray(value, dtype=np.bool_)
         if flags.shape != (n_sites,):
             raise ValueError(f"{name} has shape {flags.shape}, expected ({n_sites},)")
-        object.__setattr__(self, name, _readonly(flags))
+        object.__setattr__(self, name, readonly_copy(flags))
 
     def _check_capacity(self, n_sites: int) -> None:
         if self.capacity is None:
@@ -142,13 +138,13 @@ class SitingProblem:
         bad = np.flatnonzero(np.isnan(capacity) | (capacity < 0))
         if bad.size:
             raise ValueError(f"capacity[{bad[0]}] = {capacity[bad[0]]} must be >= 0")
-        object.__setattr__(self, "capacity", _readonly(capacity))
+        object.__setattr__(self, "capacity", readonly_copy(capacity))
 
     def _check_costs(self, n_sites: int) -> None:
         if self.cost_cny is None:
             if self.budget_cny is not None:
                 raise ValueError("budget_cny needs cost_cny")
-            object.__setattr__(self, "_cost_fen", _readonly(np.zeros(n_sites, dtype=np.int64)))
+            object.__setattr__(self, "_cost_fen", readonly_copy(np.zeros(n_sites, dtype=np.int64)))
             return
         if len(self.cost_cny) != n_sites:
             raise ValueError(f"cost_cny has {len(self.cost_cny)} entries, expected {n_sites}")
@@ -158,7 +154,7 @@ class SitingProblem:
             raise ValueError(f"cost_cny[{bad[0]}] = {self.cost_cny[bad[0]]} must be >= 0")
         if self.budget_cny is not None and self.budget_cny < 0:
             raise ValueError(f"budget_cny = {self.budget_cny} must be >= 0")
-        object.__setattr__(self, "_cost_fen", _readonly(fen))
+        object.__setattr__(self, "_cost_fen", readonly_copy(fen))
 
     @property
     def n_demand(self) -> int:

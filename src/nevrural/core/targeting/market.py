@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from nevrural.core.arrays import readonly_copy
 from nevrural.core.atlas.province_facts import (
     NATIONAL_CAR_STOCK_END_2024_VEHICLES,
     NATIONAL_PUBLIC_CHARGING_POINTS_END_2024,
@@ -69,7 +69,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-_Scalar = TypeVar("_Scalar", bound=np.generic)
 
 # --- Modelling ASSUMPTIONS (nevrural's choices, not measured figures) ---------------
 # Share of households owning a car at saturation. Mature car markets level off near
@@ -175,7 +174,7 @@ class MarketInputs:
                 f"MarketInputs.winter_class must be an integer 1..5; county "
                 f"{codes[bad[0]]} has {classes[bad[0]]}"
             )
-        object.__setattr__(self, "winter_class", _readonly(classes.astype(np.int64)))
+        object.__setattr__(self, "winter_class", readonly_copy(classes.astype(np.int64)))
         bad = np.flatnonzero(self.nev_stock > self.vehicle_stock)
         if bad.size:
             i = bad[0]
@@ -423,10 +422,4 @@ def _readonly_float(values: object, name: str, n_counties: int) -> FloatArray:
     array = np.array(values, dtype=np.float64)
     if array.shape != (n_counties,):
         raise ValueError(f"{name} has shape {array.shape} but there are {n_counties} county codes")
-    return _readonly(array)
-
-
-def _readonly(array: npt.NDArray[_Scalar]) -> npt.NDArray[_Scalar]:
-    """The same array, marked read-only."""
-    array.flags.writeable = False
-    return array
+    return readonly_copy(array)

@@ -30,11 +30,11 @@ is the national NEV share of the car stock at end-2024, 31.40 / 353 million = 8.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from nevrural.core.arrays import readonly_copy
 from nevrural.core.atlas.province_facts import (
     NATIONAL_CAR_STOCK_END_2024_VEHICLES,
     NATIONAL_NEV_STOCK_END_2024_VEHICLES,
@@ -159,24 +159,14 @@ def score_counties(inputs: MarketInputs, params: ScoreParams | None = None) -> S
         "market_vehicles": market.market_vehicles,
         "remaining_market_vehicles": market.remaining_market_vehicles,
     }
-    frozen = {k: _readonly(v) for k, v in contributions.items()}
+    frozen = {k: readonly_copy(v) for k, v in contributions.items()}
     return ScoringResult(
         codes=market.county_codes,
-        score=_readonly(phi2 + gap),
-        potential=_readonly(phi2),
+        score=readonly_copy(phi2 + gap),
+        potential=readonly_copy(phi2),
         penetration=market.penetration,
-        is_eligible=_readonly(market.penetration <= params.penetration_threshold),
+        is_eligible=readonly_copy(market.penetration <= params.penetration_threshold),
         contributions=frozen,
-        factors={k: _readonly(v) for k, v in factors.items()},
+        factors={k: readonly_copy(v) for k, v in factors.items()},
         horizon_years=float(horizon),
     )
-
-
-_T = TypeVar("_T", bound=np.generic)
-
-
-def _readonly(array: npt.NDArray[_T]) -> npt.NDArray[_T]:
-    """A read-only copy."""
-    copy = np.array(array)
-    copy.setflags(write=False)
-    return copy
