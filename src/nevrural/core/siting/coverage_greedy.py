@@ -79,8 +79,8 @@ def _gains(csc: sparse.csc_matrix, value: FloatArray) -> FloatArray:
     return np.asarray(csc.T @ value, dtype=np.float64).ravel()
 
 
-def greedy_mclp(sets: CoverSets, p: int, start: IntArray | None = None) -> IntArray:
-    """Open `p` new columns greedily by covered weight (uncapacitated), after `start`.
+def greedy_mclp(sets: CoverSets, p: int) -> IntArray:
+    """Open `p` new columns greedily by covered weight (uncapacitated).
 
     Zero-gain picks are the cheapest affordable columns. O(nnz log m) time for the
     initial gains plus the lazy re-evaluations.
@@ -90,17 +90,11 @@ def greedy_mclp(sets: CoverSets, p: int, start: IntArray | None = None) -> IntAr
     guard = BudgetGuard(sets.cost_fen, candidates, sets.budget_fen, p)
     covered = np.zeros(sets.n_groups, dtype=np.bool_)
     chosen: list[int] = []
-    for column in [] if start is None else start.tolist():
-        if len(chosen) < p and sets.cost_fen[column] <= guard.max_cost():
-            guard.take(column)
-            chosen.append(column)
-            covered[csc.indices[csc.indptr[column] : csc.indptr[column + 1]]] = True
     fresh = _gains(csc, np.where(covered, 0.0, sets.weight))
     tiny = _TINY * max(float(sets.weight.sum()), 1.0)
     heap = [(-g, j) for j, g in enumerate(fresh.tolist()) if g > tiny and candidates[j]]
     heapq.heapify(heap)
     is_chosen = np.zeros(sets.n_columns, dtype=np.bool_)
-    is_chosen[chosen] = True
     limit = guard.max_cost()
     while len(chosen) < p and heap:
         _, j = heapq.heappop(heap)
@@ -146,24 +140,25 @@ def fill_by_priority(sets: CoverSets, p: int, priority: FloatArray) -> IntArray:
     return _pad(chosen, guard, p)
 
 
-def greedy_lscp(sets: CoverSets, cost: FloatArray) -> IntArray:
+def greedy_lscp(sets: CoverSets, cost: FloatArray, start: IntArray | None = None) -> IntArray:
     """Chvátal's greedy set cover: most newly covered groups per unit `cost`, then prune.
 
-    Columns of cost 0 rank by their new groups ahead of every priced column. Ratio
-    ``H(max groups per column)`` of the optimum (Chvátal, Math. Oper. Res. 4 (1979)
-    233-235).
+    Columns in `start` open first. Columns of cost 0 rank by their new groups ahead of
+    every priced column. Ratio ``H(max groups per column)`` of the optimum (Chvátal,
+    Math. Oper. Res. 4 (1979) 233-235).
     """
     csc = sets.columns_csc()
-    per_group = np.ones(sets.n_groups)
-    counts = _gains(csc, per_group)
+    chosen = [] if start is None else start.tolist()
+    covered = np.zeros(sets.n_groups, dtype=np.bool_)
+    for j in chosen:
+        covered[csc.indices[csc.indptr[j] : csc.indptr[j + 1]]] = True
+    counts = _gains(csc, (~covered).astype(np.float64))
 
     def key(gain: float, j: int) -> float:
         return gain / cost[j] if cost[j] > 0 else gain * 1e18
 
     heap = [(-key(g, j), j) for j, g in enumerate(counts.tolist()) if g > 0]
     heapq.heapify(heap)
-    covered = np.zeros(sets.n_groups, dtype=np.bool_)
-    chosen: list[int] = []
     while heap and not covered.all():
         _, j = heapq.heappop(heap)
         rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
@@ -175,7 +170,7 @@ def greedy_lscp(sets: CoverSets, cost: FloatArray) -> IntArray:
             continue
         chosen.append(j)
         covered[rows] = True
-    return prune_cover(sets, np.asarray(chosen, dtype=np.int64), cost)
+    return prune_cover(sets, np.unique(np.asarray(chosen, dtype=np.int64)), cost)
 
 
 def prune_cover(sets: CoverSets, chosen: IntArray, cost: FloatArray) -> IntArray:
@@ -230,21 +225,40 @@ class _Serving:
         self.share[pairs] += amount / self.weight[rows]
 
 
+def _open_start(
+    sets: CoverSets, state: _Serving, guard: BudgetGuard, start: IntArray, p: int | None
+) -> list[int]:
+    """Open the new columns of `start` in order while they fit (count and budget)."""
+    chosen: list[int] = []
+    for j in start.tolist():
+        if sets.is_fixed[j] or (p is not None and len(chosen) >= p):
+            continue
+        if p is None or sets.cost_fen[j] <= guard.max_cost():
+            chosen.append(j)
+            state.serve(j)
+            guard.take(j)
+    return chosen
+
+
 def greedy_capacitated(
-    sets: CoverSets, p: int | None, cost: FloatArray | None = None
+    sets: CoverSets,
+    p: int | None,
+    cost: FloatArray | None = None,
+    start: IntArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Open columns by servable weight ``min(room, residual covered)``, per `cost` if given.
 
     MCLP (`p` given) opens exactly `p` new columns within the budget; LSCP (`p` None)
     opens until every group is served or no column can serve more. Fixed (existing)
-    columns serve first. Returns the open columns (fixed included) and the share of
-    each covering pair's group served through it (CSR pair order).
+    columns serve first, then those of `start`. Returns the open columns (fixed
+    included) and the share of each covering pair's group served through it (CSR pair
+    order).
     """
     state = _Serving(sets)
     for j in np.flatnonzero(sets.is_fixed).tolist():
         state.serve(j)
-    candidates = ~sets.is_fixed
-    guard = BudgetGuard(sets.cost_fen, candidates, sets.budget_fen, 0 if p is None else p)
+    guard = BudgetGuard(sets.cost_fen, ~sets.is_fixed, sets.budget_fen, 0 if p is None else p)
+    chosen = _open_start(sets, state, guard, np.zeros(0, np.int64) if start is None else start, p)
     tiny = _TINY * max(float(sets.weight.sum()), 1.0)
 
     def key(gain: float, j: int) -> float:
@@ -252,26 +266,24 @@ def greedy_capacitated(
             return gain
         return gain / cost[j] if cost[j] > 0 else gain * 1e18
 
+    candidates = ~sets.is_fixed
+    candidates[chosen] = False
     heap = [(-key(state.gain(j), j), j) for j in np.flatnonzero(candidates).tolist()]
     heap = [entry for entry in heap if -entry[0] > tiny]
     heapq.heapify(heap)
-    chosen: list[int] = []
     limit = guard.max_cost() if p is not None else float("inf")
     while heap and (len(chosen) < p if p is not None else state.residual.sum() > tiny):
         _, j = heapq.heappop(heap)
-        if sets.cost_fen[j] > limit:
-            continue
         gain = state.gain(j)
-        if gain <= tiny:
+        if sets.cost_fen[j] > limit or gain <= tiny:
             continue
         if heap and key(gain, j) < -heap[0][0]:
             heapq.heappush(heap, (-key(gain, j), j))
             continue
         chosen.append(j)
         state.serve(j)
-        if p is not None:
-            guard.take(j)
-            limit = guard.max_cost()
+        guard.take(j)
+        limit = guard.max_cost() if p is not None else limit
     opened = _pad(chosen, guard, p) if p is not None else np.sort(np.asarray(chosen, np.int64))
     fixed = np.flatnonzero(sets.is_fixed)
     return np.sort(np.concatenate([fixed, opened])).astype(np.int64), state.share

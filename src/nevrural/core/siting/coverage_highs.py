@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CoverModel",
+    "Minimise",
     "build_lscp",
     "build_mclp",
     "is_infeasible",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
 from nevrural.core.siting.coverage_greedy import greedy_capacitated, greedy_lscp
 from nevrural.core.siting.coverage_highs import (
+    Minimise,
     build_lscp,
     is_infeasible,
     run_model,
@@ -28,19 +29,21 @@ from nevrural.core.siting.coverage_model import (
     clean_shares,
     format_fen,
 )
+from nevrural.core.siting.coverage_windows import improve_by_windows
 
 if TYPE_CHECKING:
     from nevrural.core.siting.coverage_model import CoverSets, TimeBudget
-    from nevrural.core.siting.problem import FloatArray, IntArray
+    from nevrural.core.siting.problem import FloatArray, IntArray, SitingPath
 
-__all__ = ["solve_lscp_exact", "solve_lscp_heuristic"]
+Details = dict[str, float]
 
-Minimise = Literal["count", "cost"]
+__all__ = ["lscp_costs", "solve_lscp_exact", "solve_lscp_heuristic"]
+
 # A capacitated group counts as served when its shares add up to at least 1 minus this.
 _SERVED_TOL = 1e-6
 
 
-def _site_cost(sets: CoverSets, minimise: Minimise) -> FloatArray:
+def lscp_costs(sets: CoverSets, minimise: Minimise) -> FloatArray:
     """Objective coefficient of each column: 1 or its cost in fen (0 when fixed)."""
     unit = np.ones(sets.n_columns) if minimise == "count" else sets.cost_fen.astype(np.float64)
     return np.where(sets.is_fixed, 0.0, unit)
@@ -70,7 +73,7 @@ def _start(
     sets: CoverSets, minimise: Minimise, seed: int, timer: TimeBudget
 ) -> tuple[IntArray, FloatArray | None]:
     """A greedy cover; capacitated, the best split over all sites when the greedy falls short."""
-    cost = _site_cost(sets, minimise)
+    cost = lscp_costs(sets, minimise)
     if not sets.is_capacitated:
         return greedy_lscp(sets, np.where(cost > 0, cost, 0.0)), None
     columns, shares = greedy_capacitated(sets, None, cost)
@@ -122,32 +125,105 @@ def _raise_budget(sets: CoverSets, seed: int, timer: TimeBudget) -> NoReturn:
 
 def _objective(sets: CoverSets, columns: IntArray, minimise: Minimise) -> float:
     """Number of new columns or their cost, whole fen."""
-    return float(_site_cost(sets, minimise)[columns].sum())
+    return float(lscp_costs(sets, minimise)[columns].sum())
 
 
-def _integral_bound(bound: float, objective: float) -> float:
-    """A dual bound rounded up to the integer objective grid, never above `objective`."""
-    return min(float(math.ceil(bound - 1e-6 * max(1.0, abs(bound)))), objective)
+def _integral_bound(bound: float) -> float:
+    """A lower bound rounded up to the integer objective grid (sites or fen)."""
+    return float(math.ceil(bound - 1e-6 * max(1.0, abs(bound))))
+
+
+class _Incumbent:
+    """The cheapest cover within the budget found so far (None until one is found)."""
+
+    def __init__(self, sets: CoverSets, minimise: Minimise) -> None:
+        self.sets, self.minimise = sets, minimise
+        self.columns: IntArray | None = None
+        self.shares: FloatArray | None = None
+        self.objective = math.inf
+
+    def offer(self, columns: IntArray, shares: FloatArray | None) -> None:
+        """Keep `columns` when they cover everything within budget, cheaper than now."""
+        is_cover, clean = _cover_status(self.sets, columns, shares)
+        value = _objective(self.sets, columns, self.minimise)
+        if is_cover and _within_budget(self.sets, columns) and value < self.objective:
+            self.columns, self.shares, self.objective = columns, clean, value
+
+    def outcome(
+        self, bound: float, status: str, path: SitingPath, timer: TimeBudget, details: Details
+    ) -> Outcome:
+        """The result, or `CoverageInfeasible` when no cover within budget was found."""
+        if self.columns is None:
+            raise CoverageInfeasible(
+                f"no cover within budget {format_fen(self.sets.budget_fen or 0)} CNY was found"
+                f" in {timer.highs_s:.1f} s (not proven infeasible); raise time_limit_s or use"
+                " path='exact'"
+            )
+        bound = min(_integral_bound(bound), self.objective)
+        if bound >= self.objective:
+            status = "optimal"
+        return Outcome(
+            self.columns, self.shares, self.objective, bound, status, path, timer.highs_s, details
+        )
+
+
+def _lp_round(
+    best: _Incumbent, seed: int, timer: TimeBudget, *, share: float, solver: str
+) -> float:
+    """LP bound (0 when unsolved) after offering a cover rounded from the LP.
+
+    Sites at >= 0.5 open first, then the greedy completes (and prunes). The LP gets
+    `share` of the time left; an LP proved infeasible raises (the budget is the cause).
+    """
+    sets, minimise = best.sets, best.minimise
+    model = build_lscp(sets, minimise, is_integer=False)
+    highs = run_model(model, time_limit_s=share * timer.remaining(), seed=seed, solver=solver)
+    timer.spend(float(highs.getRunTime()))
+    if is_infeasible(highs):
+        _raise_budget(sets, seed, timer)
+    values = solution_values(highs)
+    if values is not None:
+        y = values[: sets.n_columns]
+        start = np.flatnonzero(y >= 0.5)
+        start = start[np.argsort(-y[start], kind="stable")].astype(np.int64)
+        cost = lscp_costs(sets, minimise)
+        if sets.is_capacitated:
+            best.offer(*greedy_capacitated(sets, None, cost, start))
+        else:
+            best.offer(greedy_lscp(sets, cost, start), None)
+    if status_name(highs) != "optimal":
+        return 0.0
+    return float(highs.getInfo().objective_function_value) * model.scale
+
+
+def _first_cover(sets: CoverSets, minimise: Minimise, seed: int, timer: TimeBudget) -> _Incumbent:
+    """The incumbent after the greedy start."""
+    best = _Incumbent(sets, minimise)
+    best.offer(*_start(sets, minimise, seed, timer))
+    return best
 
 
 def solve_lscp_exact(
     sets: CoverSets, minimise: Minimise, *, mip_rel_gap: float, seed: int, timer: TimeBudget
 ) -> Outcome:
-    """Solve the set-covering MIP with HiGHS from the greedy cover."""
+    """Greedy cover, the LP (bound and rounded cover), then the MIP with HiGHS."""
     fixed = np.flatnonzero(sets.is_fixed).astype(np.int64)
     if sets.n_groups == 0:
         return Outcome(fixed, None, 0.0, 0.0, "optimal", "exact", 0.0, {})
-    columns, shares = _start(sets, minimise, seed, timer)
-    has_start = _within_budget(sets, columns)
+    best = _first_cover(sets, minimise, seed, timer)
+    solver = "ipm" if sets.is_capacitated else "choose"
+    lp_bound = _lp_round(best, seed, timer, share=0.5, solver=solver)
+    details: Details = {"lp_bound": lp_bound}
+    if best.objective <= _integral_bound(lp_bound):
+        return best.outcome(lp_bound, "optimal", "exact", timer, details)
     model = build_lscp(sets, minimise)
-    y = np.zeros(sets.n_columns)
-    y[columns] = 1.0
+    start = None
+    if best.columns is not None:
+        y = np.zeros(sets.n_columns)
+        y[best.columns] = 1.0
+        start = start_vector(model, sets, y, best.shares)
     highs = run_model(
-        model,
-        time_limit_s=timer.remaining(),
-        mip_rel_gap=mip_rel_gap,
-        seed=seed,
-        start=start_vector(model, sets, y, shares) if has_start else None,
+        model, time_limit_s=timer.remaining(), mip_rel_gap=mip_rel_gap, seed=seed, start=start
     )
     timer.spend(float(highs.getRunTime()))
     if is_infeasible(highs):
@@ -155,53 +231,32 @@ def solve_lscp_exact(
     values = solution_values(highs)
     if values is not None:
         found = np.flatnonzero(values[: sets.n_columns] > 0.5).astype(np.int64)
-        tail = values[sets.n_columns :] if model.has_pairs else None
-        is_cover, clean = _cover_status(sets, found, tail)
-        better = not has_start or _objective(sets, found, minimise) < _objective(
-            sets, columns, minimise
-        )
-        if is_cover and _within_budget(sets, found) and better:
-            columns, shares, has_start = found, clean, True
-    if not has_start:
-        raise CoverageInfeasible(
-            f"no cover within budget {format_fen(sets.budget_fen or 0)} CNY was found in"
-            f" {timer.highs_s:.1f} s (not proven infeasible); raise time_limit_s"
-        )
-    objective = _objective(sets, columns, minimise)
+        best.offer(found, values[sets.n_columns :] if model.has_pairs else None)
     dual = float(highs.getInfo().mip_dual_bound) * model.scale
-    bound = _integral_bound(dual, objective) if math.isfinite(dual) else None
-    details = {"mip_nodes": float(highs.getInfo().mip_node_count)}
-    return Outcome(
-        columns, shares, objective, bound, status_name(highs), "exact", timer.highs_s, details
-    )
+    bound = max(lp_bound, dual) if math.isfinite(dual) else lp_bound
+    details["mip_nodes"] = float(highs.getInfo().mip_node_count)
+    return best.outcome(bound, status_name(highs), "exact", timer, details)
 
 
 def solve_lscp_heuristic(
     sets: CoverSets, minimise: Minimise, *, seed: int, timer: TimeBudget
 ) -> Outcome:
-    """Greedy cover (pruned), bounded below by the LP relaxation when time allows."""
+    """Greedy cover (pruned), LP bound and LP-rounded cover, then window re-optimisation."""
     fixed = np.flatnonzero(sets.is_fixed).astype(np.int64)
     if sets.n_groups == 0:
         return Outcome(fixed, None, 0.0, 0.0, "optimal", "heuristic", 0.0, {})
-    columns, shares = _start(sets, minimise, seed, timer)
-    objective = _objective(sets, columns, minimise)
+    best = _first_cover(sets, minimise, seed, timer)
+    details: Details = {"greedy_objective": best.objective}
     bound = 0.0
     if timer.remaining() > 0:
-        model = build_lscp(sets, minimise, is_integer=False)
-        highs = run_model(model, time_limit_s=timer.remaining(), seed=seed, solver="ipm")
-        timer.spend(float(highs.getRunTime()))
-        if is_infeasible(highs):
-            _raise_budget(sets, seed, timer)
-        if status_name(highs) == "optimal":
-            lp = float(highs.getInfo().objective_function_value) * model.scale
-            bound = max(bound, lp)
-    if not _within_budget(sets, columns):
-        spent = int(sets.cost_fen[columns][~sets.is_fixed[columns]].sum())
-        raise CoverageInfeasible(
-            f"the greedy cover costs {format_fen(spent)} CNY, over the budget"
-            f" {format_fen(sets.budget_fen or 0)} CNY; the heuristic cannot rule out a cheaper"
-            " cover: use path='exact'"
+        bound = _lp_round(best, seed, timer, share=0.5, solver="ipm")
+        details["lp_bound"] = bound
+    is_open = best.columns is not None and best.objective > _integral_bound(bound)
+    if is_open and not sets.is_capacitated and timer.remaining() > 0:
+        assert best.columns is not None
+        columns, solved, improved = improve_by_windows(
+            sets, best.columns, seed=seed, timer=timer, minimise=minimise
         )
-    bound = _integral_bound(bound, objective)
-    status = "optimal" if bound >= objective else "feasible"
-    return Outcome(columns, shares, objective, bound, status, "heuristic", timer.highs_s, {})
+        best.offer(columns, None)
+        details["windows_solved"], details["windows_improved"] = float(solved), float(improved)
+    return best.outcome(bound, "feasible", "heuristic", timer, details)

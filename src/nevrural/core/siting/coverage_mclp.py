@@ -25,6 +25,7 @@ from nevrural.core.siting.coverage_highs import (
 )
 from nevrural.core.siting.coverage_model import (
     Outcome,
+    TimeBudget,
     clean_shares,
     covered_weight,
     served_weight,
@@ -33,10 +34,14 @@ from nevrural.core.siting.coverage_swap import improve_by_swaps
 from nevrural.core.siting.coverage_windows import improve_by_windows
 
 if TYPE_CHECKING:
-    from nevrural.core.siting.coverage_model import CoverSets, TimeBudget
+    from nevrural.core.siting.coverage_model import CoverSets
     from nevrural.core.siting.problem import FloatArray, IntArray
 
 __all__ = ["solve_mclp_exact", "solve_mclp_heuristic"]
+
+# Share of the time left that the exact path gives window re-optimisation before the
+# MIP (only instances large enough for windows, see `improve_by_windows`).
+_WINDOW_SHARE = 1 / 3
 
 
 class _Best:
@@ -72,6 +77,11 @@ def _is_valid(sets: CoverSets, columns: IntArray, p: int) -> bool:
     return sets.budget_fen is None or spent <= sets.budget_fen
 
 
+def _everything(sets: CoverSets) -> float:
+    """All weight the model can cover, demand units: the trivial upper bound."""
+    return sets.fixed_weight + float(sets.weight.sum())
+
+
 def _start(sets: CoverSets, p: int, timer: TimeBudget) -> _Best:
     """Greedy (and, uncapacitated, swaps) as the first incumbent."""
     if sets.is_capacitated:
@@ -83,22 +93,112 @@ def _start(sets: CoverSets, p: int, timer: TimeBudget) -> _Best:
     return _Best(sets, chosen, None)
 
 
-def _shares_vector(sets: CoverSets, best: _Best) -> FloatArray:
+def _lagrangian_restart(
+    sets: CoverSets, p: int, best: _Best, timer: TimeBudget, details: dict[str, float]
+) -> float | None:
+    """Subgradient bound (demand units) and a restart from its rounded site choices.
+
+    None when the Lagrangian does not apply (budget, capacities, nothing to cover).
+    """
+    if sets.is_capacitated or sets.budget_fen is not None or p == 0 or not sets.n_groups:
+        return None
+    lagrange = lagrangian_bound(
+        sets, p, best.value - sets.fixed_weight, clock=timer.clock, deadline=timer.deadline
+    )
+    details["lagrangian_bound"] = sets.fixed_weight + lagrange.bound
+    details["lagrangian_iterations"] = float(lagrange.iterations)
+    details["swaps"] = details.get("swaps", 0.0) + _polish(
+        sets, p, lagrange.site_average, best, timer
+    )
+    return sets.fixed_weight + lagrange.bound
+
+
+def _site_vector(sets: CoverSets, best: _Best) -> FloatArray:
     """Site columns as 0/1."""
     y = np.zeros(sets.n_columns)
     y[best.columns] = 1.0
     return y
 
 
+def _serve_best(
+    sets: CoverSets, columns: IntArray, best: _Best, seed: int, timer: TimeBudget
+) -> None:
+    """Offer `columns` with the best split of demand over them (capacitated, an LP)."""
+    if timer.remaining() <= 0:
+        return
+    shares, seconds = serve_fixed(sets, columns, time_limit_s=timer.remaining(), seed=seed)
+    timer.spend(seconds)
+    if shares is not None:
+        best.offer(columns, clean_shares(sets, columns, shares))
+
+
+def _lp_proof(
+    sets: CoverSets,
+    p: int,
+    best: _Best,
+    seed: int,
+    timer: TimeBudget,
+    details: dict[str, float],
+    solver: str | None = None,
+) -> float | None:
+    """LP bound (duals re-evaluated when possible) after a restart from the rounded LP.
+
+    `solver` defaults to interior point when capacitated (many pair columns), else
+    HiGHS's choice.
+    """
+    solver = solver or ("ipm" if sets.is_capacitated else "choose")
+    lp = _LpRelaxation(sets, p, seed, timer, solver=solver)
+    if lp.sites is not None and sets.is_capacitated:
+        rounded = np.union1d(np.flatnonzero(sets.is_fixed), fill_by_priority(sets, p, lp.sites))
+        _serve_best(sets, rounded.astype(np.int64), best, seed, timer)
+    elif lp.sites is not None:
+        details["swaps"] = details.get("swaps", 0.0) + _polish(sets, p, lp.sites, best, timer)
+    if lp.bound is not None:
+        details["lp_bound"] = lp.bound
+    if lp.duals is not None and sets.budget_fen is None and not sets.is_capacitated:
+        # L(duals) is a bound whatever the LP's tolerances; the LP value only nearly
+        return sets.fixed_weight + lagrangian_value(sets, p, lp.duals)[0]
+    return lp.bound
+
+
+def _first(sets: CoverSets, p: int, seed: int, timer: TimeBudget) -> _Best:
+    """Greedy start; capacitated, re-split over its sites by the transportation LP."""
+    best = _start(sets, p, timer)
+    if sets.is_capacitated and best.value < _everything(sets):
+        _serve_best(sets, best.columns, best, seed, timer)
+    return best
+
+
+def _windows_first(
+    sets: CoverSets, best: _Best, seed: int, timer: TimeBudget, details: dict[str, float]
+) -> None:
+    """Window re-optimisation with a third of the time left, before a large MIP."""
+    part = TimeBudget(timer.remaining() * _WINDOW_SHARE, timer.clock)
+    columns, solved, improved = improve_by_windows(sets, best.columns, seed=seed, timer=part)
+    timer.spend(part.highs_s)
+    if solved:
+        best.offer(columns)
+        details["windows_solved"], details["windows_improved"] = float(solved), float(improved)
+
+
 def solve_mclp_exact(
     sets: CoverSets, p: int, *, mip_rel_gap: float, seed: int, timer: TimeBudget
 ) -> Outcome:
-    """Solve the MIP with HiGHS from the heuristic start; the dual bound is the proof."""
-    best = _start(sets, p, timer)
-    if sets.n_groups == 0:
+    """Greedy and swaps, then the LP (rounded, and a proof when it meets), then the MIP."""
+    best = _first(sets, p, seed, timer)
+    if best.value >= _everything(sets):  # all coverable weight covered: nothing to prove
         return Outcome(best.columns, best.shares, best.value, best.value, "optimal", "exact", 0, {})
+    details: dict[str, float] = {}
+    lp_bound = _lp_proof(sets, p, best, seed, timer, details)
+    if lp_bound is not None and lp_bound - best.value <= mip_rel_gap * abs(best.value):
+        proof = max(lp_bound, best.value)
+        return Outcome(
+            best.columns, best.shares, best.value, proof, "optimal", "exact", timer.highs_s, details
+        )
+    if not sets.is_capacitated:
+        _windows_first(sets, best, seed, timer, details)
     model = build_mclp(sets, p)
-    start = start_vector(model, sets, _shares_vector(sets, best), best.shares)
+    start = start_vector(model, sets, _site_vector(sets, best), best.shares)
     highs = run_model(
         model, time_limit_s=timer.remaining(), mip_rel_gap=mip_rel_gap, seed=seed, start=start
     )
@@ -110,18 +210,21 @@ def solve_mclp_exact(
             tail = values[sets.n_columns :]
             best.offer(columns, clean_shares(sets, columns, tail) if model.has_pairs else None)
     dual = float(highs.getInfo().mip_dual_bound) * model.scale + sets.fixed_weight
-    bound = max(dual, best.value) if np.isfinite(dual) else None
-    details = {"mip_nodes": float(highs.getInfo().mip_node_count)}
+    bounds = [b for b in (lp_bound, dual) if b is not None and np.isfinite(b)]
+    bound = max(min(bounds), best.value) if bounds else None
+    status = "optimal" if bound is not None and bound <= best.value else status_name(highs)
+    details["mip_nodes"] = float(highs.getInfo().mip_node_count)
     return Outcome(
-        best.columns, best.shares, best.value, bound, status_name(highs), "exact",
-        timer.highs_s, details,
-    )  # fmt: skip
+        best.columns, best.shares, best.value, bound, status, "exact", timer.highs_s, details
+    )
 
 
 class _LpRelaxation:
     """The LP relaxation's bound (demand units), site and group values, and group duals."""
 
-    def __init__(self, sets: CoverSets, p: int, seed: int, timer: TimeBudget) -> None:
+    def __init__(
+        self, sets: CoverSets, p: int, seed: int, timer: TimeBudget, solver: str = "ipm"
+    ) -> None:
         self.bound: float | None = None
         self.sites: FloatArray | None = None
         self.groups: FloatArray | None = None
@@ -129,7 +232,7 @@ class _LpRelaxation:
         if timer.remaining() <= 0:
             return
         model = build_mclp(sets, p, is_integer=False)
-        highs = run_model(model, time_limit_s=timer.remaining(), seed=seed, solver="ipm")
+        highs = run_model(model, time_limit_s=timer.remaining(), seed=seed, solver=solver)
         timer.spend(float(highs.getRunTime()))
         values = solution_values(highs)
         if values is not None:
@@ -174,27 +277,17 @@ def solve_mclp_heuristic(sets: CoverSets, p: int, *, seed: int, timer: TimeBudge
     best = _start(sets, p, timer)
     details["greedy_swap_weight"] = best.value
     lap("greedy_swap")
-    bounds = [sets.fixed_weight + float(sets.weight.sum())]
-    if sets.budget_fen is None and p > 0 and sets.n_groups:
-        lagrange = lagrangian_bound(
-            sets, p, best.value - sets.fixed_weight, clock=timer.clock, deadline=timer.deadline
-        )
-        bounds.append(sets.fixed_weight + lagrange.bound)
-        details["lagrangian_bound"] = bounds[-1]
-        details["lagrangian_iterations"] = float(lagrange.iterations)
-        details["swaps"] = float(_polish(sets, p, lagrange.site_average, best, timer))
+    bounds = [_everything(sets)]
+    lagrange_bound = (
+        _lagrangian_restart(sets, p, best, timer, details) if best.value < bounds[0] else None
+    )
+    if lagrange_bound is not None:
+        bounds.append(lagrange_bound)
         lap("lagrangian")
-    lp = _LpRelaxation(sets, p, seed, timer) if sets.n_groups and min(bounds) > best.value else None
-    if lp is not None:
-        if lp.bound is not None:
-            details["lp_bound"] = lp.bound
-        if lp.duals is not None and sets.budget_fen is None:
-            # L(duals) is a bound whatever the LP's tolerances; the LP value only nearly
-            bounds.append(sets.fixed_weight + lagrangian_value(sets, p, lp.duals)[0])
-        elif lp.bound is not None:
-            bounds.append(lp.bound)
-        if lp.sites is not None:
-            details["swaps"] = details.get("swaps", 0.0) + _polish(sets, p, lp.sites, best, timer)
+    if sets.n_groups and min(bounds) > best.value:
+        lp_bound = _lp_proof(sets, p, best, seed, timer, details, solver="ipm")
+        if lp_bound is not None:
+            bounds.append(lp_bound)
         lap("lp")
     if min(bounds) > best.value and timer.remaining() > 0:
         columns, solved, improved = improve_by_windows(sets, best.columns, seed=seed, timer=timer)
@@ -209,23 +302,13 @@ def solve_mclp_heuristic(sets: CoverSets, p: int, *, seed: int, timer: TimeBudge
 
 
 def _capacitated_heuristic(sets: CoverSets, p: int, *, seed: int, timer: TimeBudget) -> Outcome:
-    """Capacitated greedy, the best split over its sites (LP), and the LP relaxation bound."""
-    best = _start(sets, p, timer)
+    """Capacitated greedy re-split by LP, the LP relaxation bound and LP-rounded sites."""
+    best = _first(sets, p, seed, timer)
     details = {"greedy_weight": best.value}
-    if timer.remaining() > 0:
-        shares, seconds = serve_fixed(sets, best.columns, time_limit_s=timer.remaining(), seed=seed)
-        timer.spend(seconds)
-        if shares is not None:
-            best.offer(best.columns, clean_shares(sets, best.columns, shares))
-    bound = float(sets.weight.sum())
-    if timer.remaining() > 0 and sets.n_groups:
-        model = build_mclp(sets, p, is_integer=False)
-        highs = run_model(model, time_limit_s=timer.remaining(), seed=seed, solver="ipm")
-        timer.spend(float(highs.getRunTime()))
-        if status_name(highs) == "optimal":
-            lp = float(highs.getInfo().objective_function_value) * model.scale
-            bound = min(bound, lp)
-            details["lp_bound"] = lp
+    bound = _everything(sets)
+    if timer.remaining() > 0 and best.value < bound:
+        lp_bound = _lp_proof(sets, p, best, seed, timer, details)
+        bound = bound if lp_bound is None else min(bound, lp_bound)
     bound = max(bound, best.value)
     status = "optimal" if bound <= best.value else "feasible"
     return Outcome(

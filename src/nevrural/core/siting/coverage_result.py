@@ -50,9 +50,11 @@ def _group_shares(sets: CoverSets, shares: FloatArray) -> tuple[FloatArray, IntA
     """Served share of each group and the column with its largest share (-1 if none)."""
     pair_group = np.repeat(np.arange(sets.n_groups), np.diff(sets.matrix.indptr))
     served = np.bincount(pair_group, weights=shares, minlength=sets.n_groups).astype(np.float64)
+    best = np.full(sets.n_groups, -1, dtype=np.int64)
+    if not shares.size:
+        return served, best
     order = np.lexsort((sets.matrix.indices, -shares, pair_group))
     first = order[np.concatenate([[True], pair_group[order][1:] != pair_group[order][:-1]])]
-    best = np.full(sets.n_groups, -1, dtype=np.int64)
     has = shares[first] > _SERVED_TOL
     best[pair_group[first][has]] = sets.matrix.indices[first][has]
     return served, best

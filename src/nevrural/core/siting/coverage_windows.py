@@ -1,17 +1,19 @@
-"""Window re-optimisation for the uncapacitated MCLP: exact sub-MIPs on local windows.
+"""Window re-optimisation for MCLP and LSCP (uncapacitated): exact sub-MIPs on windows.
 
 Internal to :mod:`nevrural.core.siting.coverage`. A *window* is a set of about
 ``size`` columns grown breadth-first from one open column through shared groups (two
 columns are neighbours when they cover a common group). With every column outside the
-window fixed, the window's problem is again an MCLP: open exactly as many window
-columns as are open now, to cover the most weight among the groups that no fixed open
-column covers, within the budget left. HiGHS solves it exactly from the current
-choice; a better choice is applied at once and the open columns of the window become
-seeds again. Seeds are visited in a seeded random order until none is left, the
-window limit or the time budget (POPMUSIC: Taillard & Voss, "POPMUSIC — Partial
+window fixed, the window's problem is again a covering problem on the groups that no
+open column outside covers: MCLP opens exactly as many window columns as are open now
+to cover the most weight; LSCP covers all those groups with the fewest (cheapest)
+window columns; both within the budget left. HiGHS solves it exactly from the current
+choice (a node limit keeps runs reproducible); a better choice is applied at once and
+the open columns of the window become seeds again, while an unimprovable window retires
+the seeds of its core. Seeds are visited in a seeded random order until none is left,
+the window limit or the time budget (POPMUSIC: Taillard & Voss, "POPMUSIC — Partial
 optimization metaheuristic under special intensification conditions", in Essays and
 Surveys in Metaheuristics (2002) 613-629). Each window costs O(size × degree) to cut
-out plus a small MIP; the covered weight never decreases.
+out plus a small MIP; the objective never gets worse.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nevrural.core.siting.coverage_highs import build_mclp, run_model, solution_values
+from nevrural.core.siting.coverage_highs import (
+    Minimise,
+    build_lscp,
+    build_mclp,
+    run_model,
+    solution_values,
+)
 from nevrural.core.siting.coverage_model import CoverSets
 
 if TYPE_CHECKING:
@@ -38,6 +46,8 @@ _WINDOW_SECONDS = 5.0
 # Share of a window (first reached) whose open columns stop being seeds when the window
 # cannot be improved: their own windows would overlap it heavily.
 _CORE_SHARE = 0.25
+# Windows run only when the instance has at least this many columns per window.
+_MIN_WINDOWS_PER_INSTANCE = 4
 _WINDOW_GAP = 1e-9
 # A window's new choice must gain more than this share of the largest group weight.
 _IMPROVE_TOL = 1e-9
@@ -80,7 +90,7 @@ def _window_sets(
     count: FloatArray,
     spent: float,
 ) -> tuple[CoverSets, IntArray]:
-    """The window's MCLP (groups no fixed open column covers) and those groups."""
+    """The window's problem (groups no open column outside covers) and those groups."""
     part = csc[:, window].tocsr()
     inside = np.asarray(part @ is_open[window].astype(np.float64)).ravel()
     touched = np.diff(part.indptr) > 0
@@ -140,11 +150,49 @@ def _solve_window(
     return choice if new_value > value + tol else None
 
 
-class _Windows:
-    """The open set while windows are re-optimised, with cover counts and money spent."""
+def _solve_cover_window(
+    window_sets: CoverSets, current: BoolArray, minimise: Minimise, seed: int, timer: TimeBudget
+) -> BoolArray | None:
+    """The window's cheapest cover of its free groups when it beats `current`, else None."""
+    unit = np.ones(window_sets.n_columns)
+    cost = unit if minimise == "count" else window_sets.cost_fen.astype(np.float64)
+    highs = run_model(
+        build_lscp(window_sets, minimise),
+        time_limit_s=min(_WINDOW_SECONDS, max(timer.remaining(), 1e-3)),
+        mip_rel_gap=_WINDOW_GAP,
+        seed=seed,
+        start=current.astype(np.float64),
+        options={"mip_max_nodes": _WINDOW_NODES},
+    )
+    timer.spend(float(highs.getRunTime()))
+    values = solution_values(highs)
+    if values is None:
+        return None
+    choice = values[: window_sets.n_columns] > 0.5
+    if not np.all(np.asarray(window_sets.matrix @ choice.astype(np.float64)) > 0):
+        return None
+    spent = int(window_sets.cost_fen[choice].sum())
+    if window_sets.budget_fen is not None and spent > window_sets.budget_fen:
+        return None
+    return choice if cost[choice].sum() < cost[current].sum() - 0.5 else None  # whole units
 
-    def __init__(self, sets: CoverSets, chosen: IntArray, seed: int, timer: TimeBudget):
-        self.sets, self.seed, self.timer = sets, seed, timer
+
+class _Windows:
+    """The open set while windows are re-optimised, with cover counts and money spent.
+
+    `minimise` None re-optimises MCLP windows (same number open, more weight covered);
+    ``"count"`` or ``"cost"`` re-optimises LSCP windows (cover, fewer or cheaper sites).
+    """
+
+    def __init__(
+        self,
+        sets: CoverSets,
+        chosen: IntArray,
+        seed: int,
+        timer: TimeBudget,
+        minimise: Minimise | None = None,
+    ):
+        self.sets, self.seed, self.timer, self.minimise = sets, seed, timer, minimise
         self.is_open = np.zeros(sets.n_columns, dtype=np.bool_)
         self.is_open[chosen] = True
         self.csc = sets.columns_csc()
@@ -166,7 +214,13 @@ class _Windows:
             window, core = _grow(k, size, sets.matrix, self.csc, sets.n_columns)
             window_sets, _ = _window_sets(sets, self.csc, window, is_open, self.count, self.spent)
             self.solved += 1
-            choice = _solve_window(window_sets, is_open[window], self.seed, self.timer)
+            current = is_open[window]
+            if self.minimise is None:
+                choice = _solve_window(window_sets, current, self.seed, self.timer)
+            else:
+                choice = _solve_cover_window(
+                    window_sets, current, self.minimise, self.seed, self.timer
+                )
             if choice is None:
                 is_pending[core] = False
                 continue
@@ -188,14 +242,19 @@ def improve_by_windows(
     max_windows: int = 100_000,
     seed: int = 0,
     timer: TimeBudget,
+    minimise: Minimise | None = None,
 ) -> tuple[IntArray, int, int]:
     """Re-optimise windows around open columns; the open columns, windows solved, improved.
 
-    One sweep per window size in `sizes` (columns per window), each until no seed is
-    pending; seeds in a seeded random order. Stops at `max_windows` or the time budget.
+    MCLP when `minimise` is None, LSCP (``"count"`` or ``"cost"``) otherwise. One sweep
+    per window size in `sizes` (columns per window), each until no seed is pending;
+    seeds in a seeded random order. Sizes above a quarter of the columns are skipped.
+    Stops at `max_windows` or the time budget.
     """
-    windows = _Windows(sets, chosen, seed, timer)
+    windows = _Windows(sets, chosen, seed, timer, minimise)
     for size in sizes:
+        if size > sets.n_columns // _MIN_WINDOWS_PER_INSTANCE:
+            break  # a window this large is the whole problem: that is the exact path's job
         if windows.solved >= max_windows or timer.remaining() <= 0:
             break
         windows.sweep(size, max_windows)

@@ -40,6 +40,7 @@ import numpy as np
 from nevrural.core.siting.pmedian_data import (
     PMedianInfeasible,
     model_cost,
+    nearest_bound,
     nearest_two,
     prepare_p_median,
 )
@@ -281,7 +282,7 @@ def _result(
 ) -> SitingResult:
     """The shared result with Python scalars."""
     assignment, objective, n_beyond = _complete(data, outcome, nearest_open)
-    lower = min(outcome.lower_bound, objective)
+    lower = min(max(outcome.lower_bound, nearest_bound(data)), objective)
     gap = abs(objective - lower) / max(abs(objective), 1e-9) if math.isfinite(lower) else math.inf
     if outcome.is_proven and gap <= 1e-9:
         gap = 0.0

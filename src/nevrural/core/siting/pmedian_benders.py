@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nevrural.core.siting.pmedian_data import model_cost, nearest_two
+from nevrural.core.siting.pmedian_data import PMedianInfeasible, model_cost, nearest_two
 from nevrural.core.siting.pmedian_master import ExactOutcome, HighsRun, Incumbent, Master
 
 if TYPE_CHECKING:
@@ -89,18 +89,26 @@ def _node_lp(search: _Search) -> tuple[float, FloatArray] | bool:
 
 
 def _lp_phase(search: _Search) -> tuple[float, FloatArray | None, int]:
-    """Cutting planes on the master LP: its bound (-inf if unfinished), ``y`` and rounds."""
+    """Cutting planes on the master LP: its bound, ``y`` (None if unfinished) and rounds.
+
+    Every master LP solved to optimality is a relaxation of the full one (cuts only
+    add rows), so an unfinished phase still returns the last LP value as a bound
+    (-inf when no LP finished).
+    """
     master = search.master
     master.add_cuts(search.best.is_open.astype(np.float64), None)
     core = search.best.is_open.astype(np.float64)
-    rounds = 0
+    rounds, bound = 0, -math.inf
     while rounds < _MAX_LP_ROUNDS and search.time_left() > 0:
         rounds += 1
         solved = master.solve(search.time_left())
         if solved is None or not master.is_optimal:
             if master.is_infeasible:
-                raise ValueError("HiGHS proved that no choice of sites serves every demand point")
+                raise PMedianInfeasible(
+                    "HiGHS proved that no choice of sites serves every demand point"
+                )
             break
+        bound = max(bound, master.value())
         y, theta = solved
         separated = _IN_OUT * y + (1.0 - _IN_OUT) * core
         core = 0.5 * (core + y)
@@ -108,7 +116,7 @@ def _lp_phase(search: _Search) -> tuple[float, FloatArray | None, int]:
             continue  # in-out cuts from between the LP point and the core
         if master.add_cuts(y, theta) == 0:
             return master.value(), y, rounds
-    return -math.inf, None, rounds
+    return bound, None, rounds
 
 
 def _fix_by_reduced_cost(search: _Search, lp_bound: float) -> float:
@@ -208,7 +216,9 @@ def _highs_branch_and_cut(search: _Search) -> tuple[float, bool, int]:
         master.highs.setSolution(start)  # a rejected start only costs the warm start
         solved = master.solve(search.time_left())
         if master.is_infeasible:
-            raise ValueError("HiGHS proved that no choice of sites serves every demand point")
+            raise PMedianInfeasible(
+                "HiGHS proved that no choice of sites serves every demand point"
+            )
         bound = master.highs.getInfo().mip_dual_bound
         lower = max(lower, bound) if math.isfinite(bound) else lower
         if solved is None:

@@ -32,6 +32,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from nevrural.core.siting.pmedian_data import PMedianInfeasible
 from nevrural.core.siting.pmedian_heuristic import round_open
 from nevrural.core.siting.pmedian_master import highs_lp, run_highs_lp
 
@@ -126,7 +127,7 @@ def _assignment(data: PMedianData, values: FloatArray) -> IntArray:
 
 def _check(highs: highspy.Highs) -> None:
     if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-        raise ValueError("HiGHS proved that the capacities cannot serve every demand point")
+        raise PMedianInfeasible("HiGHS proved that the capacities cannot serve every demand point")
 
 
 def solve_capacitated(

@@ -83,6 +83,8 @@ def solve_heuristic_path(
     """Local search, Lagrangian bound, and a second local search from its sites."""
     is_open = _local_search(data, clock, deadline)
     upper = model_cost(data, is_open)
+    if not math.isfinite(upper):  # no cover found: the caller names the unserved points
+        return PathOutcome(is_open, 0.0, 0.0, False, None, None, {})
     near = nearest_two(data, is_open, data.beyond_km)
     bound = lagrangian_bound(
         data, near, upper, target=run.cutoff(upper), clock=clock, deadline=deadline

@@ -38,7 +38,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from nevrural.core.siting.pmedian_data import model_cost, nearest_two
+from nevrural.core.siting.pmedian_data import PMedianInfeasible, model_cost, nearest_two
 from nevrural.core.siting.pmedian_master import (
     ExactOutcome,
     HighsRun,
@@ -196,7 +196,9 @@ class _Rounds:
         highs = _run(self.data, self.kept, self.run, self.seconds, self.best.is_open, is_relaxation)
         self.seconds += highs.getRunTime()
         if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-            raise ValueError("HiGHS proved that no choice of sites serves every demand point")
+            raise PMedianInfeasible(
+                "HiGHS proved that no choice of sites serves every demand point"
+            )
         return highs
 
     def widen(self, beyond: IntArray) -> None:
@@ -204,15 +206,19 @@ class _Rounds:
 
 
 def _lp_rounds(rounds: _Rounds) -> None:
-    """Widen the levels until the LP leaves no point beyond them; its value is a bound."""
+    """Widen the levels until the LP leaves no point beyond them.
+
+    Every optimal LP is a bound: points beyond their kept levels are charged the last
+    kept distance, never more than their true one.
+    """
     while rounds.has_time():
         highs = rounds.solve(is_relaxation=True)
         rounds.lp += 1
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return
+        rounds.lower = max(rounds.lower, highs.getInfo().objective_function_value)
         beyond = _beyond_model(rounds.data, rounds.kept, highs, None)
         if beyond.size == 0:
-            rounds.lower = max(rounds.lower, highs.getInfo().objective_function_value)
             return
         rounds.widen(beyond)
 

@@ -193,6 +193,34 @@ def test_point_without_allowed_site_is_refused() -> None:
         solve_p_median(problem, PMedianParams(p=1))
 
 
+@pytest.mark.parametrize(
+    ("path", "formulation"),
+    [("exact", "benders"), ("exact", "radius"), ("heuristic", "benders")],
+)
+def test_two_towns_with_one_site_each_and_p_1_are_refused(path: str, formulation: str) -> None:
+    """Each town may only use its own site; one site cannot serve both on any path."""
+    matrix = sparse.csr_matrix(
+        (np.array([1.0, 1.0]), (np.array([0, 1]), np.array([0, 1]))), shape=(2, 2)
+    )
+    problem = SitingProblem(demand_weight=np.array([1.0, 2.0]), distance_km=matrix)
+    params = PMedianParams(p=1, path=path, formulation=formulation)  # type: ignore[arg-type]
+    with pytest.raises(PMedianInfeasible):
+        solve_p_median(problem, params)
+
+
+@pytest.mark.parametrize("path", ["exact", "heuristic"])
+def test_capacities_below_the_demand_are_refused(path: str) -> None:
+    """Site 0 holds 0.5 units but town 0 needs 1 and may use no other site."""
+    matrix = sparse.csr_matrix(
+        (np.array([1.0, 1.0]), (np.array([0, 1]), np.array([0, 1]))), shape=(2, 2)
+    )
+    problem = SitingProblem(
+        demand_weight=np.array([1.0, 2.0]), distance_km=matrix, capacity=np.array([0.5, 5.0])
+    )
+    with pytest.raises(PMedianInfeasible, match="capacities"):
+        solve_p_median(problem, PMedianParams(p=2, path=path))  # type: ignore[arg-type]
+
+
 def test_truncated_pairs_charge_the_radius_and_complete_the_distance() -> None:
     """A remote point beyond its stored sites costs the radius in the model, its road km
     with the nearest-open callback; the lower bound stays below the true cost."""
@@ -251,17 +279,20 @@ def test_injected_clock_times_the_whole_solve() -> None:
 
 
 def test_expired_clock_still_returns_p_sites() -> None:
-    """A clock already past the limit: the greedy's p sites come back, without a bound."""
+    """A clock already past the limit: the greedy's p sites come back, with the bound of
+    every point at its nearest site."""
     ticks = iter([0.0, *([1e9] * 1_000)])
+    problem = random_problem(9)
     result = solve_p_median(
-        random_problem(9),
+        problem,
         PMedianParams(p=3, path="heuristic", time_limit_s=1.0),
         clock=lambda: next(ticks),
     )
+    nearest = problem.distance_km.min(axis=1).toarray().ravel()
     assert len(result.new_sites) == 3
-    assert result.lower_bound is None
+    assert result.lower_bound == float(np.dot(problem.demand_weight, nearest))
     assert result.status == "feasible"
-    assert math.isinf(result.gap)
+    assert 0 < result.gap < 1
 
 
 @pytest.mark.parametrize("reads", [3, 8, 20])
@@ -279,3 +310,15 @@ def test_exact_path_stopped_by_the_clock_keeps_a_valid_bound(reads: int) -> None
     assert result.lower_bound is None or result.lower_bound <= best + 1e-9
     assert result.status in {"optimal", "time_limit"}
     assert len(result.new_sites) == 4
+
+
+@pytest.mark.parametrize("formulation", ["benders", "radius"])
+def test_a_time_limit_still_reports_a_valid_bound(formulation: str) -> None:
+    """Stopped almost at once, the exact path still proves a bound below its solution."""
+    problem = random_problem(3, n=300, m=80)
+    params = PMedianParams(p=8, path="exact", formulation=formulation, time_limit_s=1e-3)  # type: ignore[arg-type]
+    result = solve_p_median(problem, params)
+    optimum = solve_p_median(problem, PMedianParams(p=8, path="exact")).objective
+    assert result.lower_bound is not None
+    assert 0 < result.lower_bound <= optimum <= result.objective
+    assert math.isfinite(result.gap)
