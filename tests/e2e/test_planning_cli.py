@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
 from nevrural.core.geo import haversine_km
-from tests.e2e.cli_runner import Run, make_runner
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from typer.testing import Result
+
+    from tests.e2e.cli_runner import Run
 
 __all__: list[str] = []
 
@@ -30,24 +30,6 @@ CANDIDATES_CSV = """code,name,themes,population,lon,lat
 231100,黑河市,border_trade;farming,1290000,127.53,50.25
 620200,嘉峪关市,energy,310000,98.29,39.77
 """
-
-
-@pytest.fixture(scope="module")
-def seeded_db(built_atlas_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built atlas with the demo seeded once, so each command skips the seeding."""
-    var_dir = tmp_path_factory.mktemp("planning-cli")
-    shutil.copyfile(built_atlas_db, var_dir / "nevrural.db")
-    make_runner(var_dir)("demo", "seed", "--json")
-    return var_dir / "nevrural.db"
-
-
-@pytest.fixture
-def run(seeded_db: Path, tmp_path: Path) -> Run:
-    """The CLI on a private copy of the seeded atlas, as ``nevrural.db`` of its var dir."""
-    var_dir = tmp_path / "var"
-    var_dir.mkdir()
-    shutil.copyfile(seeded_db, var_dir / "nevrural.db")
-    return make_runner(var_dir)
 
 
 def json_of(result: Result) -> dict[str, Any]:
