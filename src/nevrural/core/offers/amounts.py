@@ -36,7 +36,7 @@ def early_amount_fen(amount: Amount, ctx: QuoteContext) -> int:
     kind = amount.kind
     if kind == "fixed":
         return amount.fen
-    price_fen = ctx.request.new_vehicle.price_fen
+    price_fen = ctx.vehicle.price_fen
     if kind == "percent_of_price":
         value = scale_half_up(price_fen, amount.share)
         return value if amount.cap_fen is None else min(value, amount.cap_fen)

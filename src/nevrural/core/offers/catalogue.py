@@ -31,6 +31,12 @@ __all__ = ["Catalogue", "CatalogueError"]
 _LEVEL_RANK = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
 
 
+def _allows(rule: PolicyRule, powertrain: str) -> bool:
+    """Whether `rule`'s conditions admit a new car with `powertrain`."""
+    allowed = rule.conditions.powertrains
+    return allowed is None or powertrain in allowed
+
+
 class CatalogueError(ValueError):
     """The rules do not form a consistent catalogue; the message names the rule."""
 
@@ -66,7 +72,7 @@ class Catalogue:
         self._caps = tuple(caps)
         self._order = self._ordered()
         self._check_caps()
-        self._by_county: dict[str, tuple[tuple[PolicyRule, ...], ...]] = {}
+        self._by_county: dict[tuple[str, str | None], tuple[tuple[PolicyRule, ...], ...]] = {}
 
     def _ordered(self) -> tuple[str, ...]:
         """Rule ids by level, file order, prerequisites first; refuses cycles."""
@@ -147,16 +153,21 @@ class Catalogue:
                 return rule
         return None
 
-    def for_county(self, county_code: str) -> tuple[tuple[PolicyRule, ...], ...]:
-        """Versions (newest first) of each rule some version of which covers the county."""
-        cached = self._by_county.get(county_code)
+    def for_county(
+        self, county_code: str, powertrain: str | None = None
+    ) -> tuple[tuple[PolicyRule, ...], ...]:
+        """Versions (newest first) of each rule some version of which covers the county
+        (and, with `powertrain`, can apply to a car with that powertrain)."""
+        key = (county_code, powertrain)
+        cached = self._by_county.get(key)
         if cached is None:
             cached = tuple(
-                self._versions[rule_id]
-                for rule_id in self._order
-                if any(v.jurisdiction.covers(county_code) for v in self._versions[rule_id])
+                versions
+                for versions in (self._versions[rule_id] for rule_id in self._order)
+                if any(v.jurisdiction.covers(county_code) for v in versions)
+                and (powertrain is None or any(_allows(v, powertrain) for v in versions))
             )
-            self._by_county[county_code] = cached
+            self._by_county[key] = cached
         return cached
 
     def in_force(self, on: date, county_code: str | None = None) -> tuple[PolicyRule, ...]:

@@ -10,18 +10,17 @@ the most basic reason first.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nevrural.core.offers.money import cny_of
-from nevrural.core.offers.reasons import Reason, label, reason
+from nevrural.core.offers.reasons import AnyOf, Reason, reason
 from nevrural.core.offers.rules import PASSENGER_CLASSES, fuel_group
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from nevrural.core.offers.request import QuoteRequest
+    from nevrural.core.offers.request import NewVehicle, QuoteRequest
     from nevrural.core.offers.rules import Conditions, PolicyRule
 
 __all__ = ["QuoteContext", "check_rule", "months_before"]
@@ -39,56 +38,42 @@ def months_before(on: date, months: int) -> date:
     return date(year, month + 1, day)
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteContext:
-    """What the conditions compare, derived once from the request."""
+class QuoteContext(NamedTuple):
+    """What the conditions compare, derived once from the request and the car priced.
+
+    ``vehicle`` is the request's new vehicle, or the comparable petrol car.
+    """
 
     request: QuoteRequest
+    vehicle: NewVehicle
     is_passenger: bool
     old_group: str | None
     owned_since: date | None
     energy_kwh_per_year: Decimal
 
     @classmethod
-    def of(cls, request: QuoteRequest) -> QuoteContext:
+    def of(cls, request: QuoteRequest, vehicle: NewVehicle | None = None) -> QuoteContext:
+        """The context of `request`, pricing `vehicle` (default: the chosen model)."""
         old = request.old_vehicle
-        vehicle = request.new_vehicle
+        car = request.new_vehicle if vehicle is None else vehicle
         return cls(
-            request=request,
-            is_passenger=vehicle.vehicle_class in PASSENGER_CLASSES,
-            old_group=None if old is None else fuel_group(old.fuel_type),
-            owned_since=None
-            if old is None
-            else months_before(request.purchase_date, old.months_owned),
-            energy_kwh_per_year=request.km_per_year * vehicle.consumption_kwh_per_100km / 100,
+            request,
+            car,
+            car.vehicle_class in PASSENGER_CLASSES,
+            None if old is None else fuel_group(old.fuel_type),
+            None if old is None else months_before(request.purchase_date, old.months_owned),
+            request.km_per_year * car.consumption_kwh_per_100km / 100,
         )
 
 
 def _new_vehicle(conditions: Conditions, ctx: QuoteContext) -> Reason | None:
-    vehicle = ctx.request.new_vehicle
+    vehicle = ctx.vehicle
     if conditions.powertrains is not None and vehicle.powertrain not in conditions.powertrains:
-        need = [label(p) for p in sorted(conditions.powertrains)]
-        have = label(vehicle.powertrain)
-        return reason(
-            "powertrain",
-            need_zh="、".join(n[0] for n in need),
-            need_en=", ".join(n[1] for n in need),
-            have_zh=have[0],
-            have_en=have[1],
-        )
+        return reason("powertrain", need=conditions.powertrains, have=vehicle.powertrain)
     if conditions.is_passenger_only and not ctx.is_passenger:
-        have = label(vehicle.vehicle_class)
-        return reason("passenger_only", have_zh=have[0], have_en=have[1])
+        return reason("passenger_only", have=vehicle.vehicle_class)
     if conditions.classes is not None and vehicle.vehicle_class not in conditions.classes:
-        need = [label(c) for c in sorted(conditions.classes)]
-        have = label(vehicle.vehicle_class)
-        return reason(
-            "vehicle_class",
-            need_zh="、".join(n[0] for n in need),
-            need_en=", ".join(n[1] for n in need),
-            have_zh=have[0],
-            have_en=have[1],
-        )
+        return reason("vehicle_class", need=conditions.classes, have=vehicle.vehicle_class)
     price = vehicle.price_fen
     if conditions.min_price_fen is not None and price < conditions.min_price_fen:
         return reason("price_below", limit=cny_of(conditions.min_price_fen), price=cny_of(price))
@@ -106,15 +91,7 @@ def _buyer(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
     buyer = ctx.request.buyer
     allowed = rule.conditions.residency
     if allowed is not None and buyer.residency not in allowed:
-        need = [label(r) for r in sorted(allowed)]
-        have = label(buyer.residency)
-        return reason(
-            "residency",
-            need_zh="或".join(n[0] for n in need),
-            need_en=" or ".join(n[1] for n in need),
-            have_zh=have[0],
-            have_en=have[1],
-        )
+        return reason("residency", need=AnyOf(allowed), have=buyer.residency)
     if rule.limit_per_person_per_year is not None and buyer.has_used_subsidy_this_year:
         return reason("yearly_limit", limit=rule.limit_per_person_per_year)
     return None
@@ -122,36 +99,21 @@ def _buyer(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
 
 def _old_vehicle(conditions: Conditions, ctx: QuoteContext) -> Reason | None:
     old = ctx.request.old_vehicle
-    need = conditions.disposal
+    need = conditions.disposal or "scrap"
     if old is None or old.disposal is None:
-        need_zh, need_en = label(need or "scrap")
-        return reason("no_old_vehicle", need_zh=need_zh, need_en=need_en)
+        return reason("no_old_vehicle", need=need)
     if old.disposal != need:
-        need_zh, need_en = label(need or "scrap")
-        have_zh, have_en = label(old.disposal)
-        return reason(
-            "disposal", need_zh=need_zh, need_en=need_en, have_zh=have_zh, have_en=have_en
-        )
-    fuel_zh, fuel_en = label(old.fuel_type)
+        return reason("disposal", need=need, have=old.disposal)
     if conditions.old_fuel_types is not None and old.fuel_type not in conditions.old_fuel_types:
-        names = [label(f) for f in sorted(conditions.old_fuel_types)]
-        return reason(
-            "old_fuel",
-            need_zh="、".join(n[0] for n in names),
-            need_en=", ".join(n[1] for n in names),
-            have_zh=fuel_zh,
-            have_en=fuel_en,
-        )
+        return reason("old_fuel", need=conditions.old_fuel_types, have=old.fuel_type)
     if conditions.old_registered_by:
-        limits = dict(conditions.old_registered_by)
-        limit = limits.get(ctx.old_group or "")
+        limit = dict(conditions.old_registered_by).get(ctx.old_group or "")
         if limit is None:
-            return reason("old_fuel_not_listed", fuel_zh=fuel_zh, fuel_en=fuel_en)
+            return reason("old_fuel_not_listed", fuel=old.fuel_type)
         if old.registration_date > limit:
             return reason(
                 "old_registered",
-                fuel_zh=fuel_zh,
-                fuel_en=fuel_en,
+                fuel=old.fuel_type,
                 on=old.registration_date.isoformat(),
                 limit=limit.isoformat(),
             )
@@ -196,8 +158,7 @@ def check_rule(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
         return reason(
             "not_in_force",
             start=rule.effective_from.isoformat(),
-            end_zh="长期" if end is None else end.isoformat(),
-            end_en="further notice" if end is None else end.isoformat(),
+            end=("长期", "further notice") if end is None else (end.isoformat(), end.isoformat()),
             on=on.isoformat(),
         )
     conditions = rule.conditions

@@ -8,16 +8,25 @@ context with 34 digits, so the caller's context never changes the result.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
-from nevrural.core.offers.money import div_half_up, fen_of_cny, scale_half_up
+from nevrural.core.offers.money import div_half_up, scale_half_up
 
 __all__ = ["Loan", "loan_of", "monthly_payment_fen"]
 
 _CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 _ONE = Decimal(1)
 _MONTHS_PER_YEAR_PERCENT = Decimal(1200)
+
+
+@functools.lru_cache(maxsize=4096)
+def _annuity_factor(apr_pct: Decimal, term_months: int) -> Decimal:
+    """``r / (1 − (1 + r)^−n)`` for ``r = APR / 1200`` (cached: few distinct offers)."""
+    rate = _CONTEXT.divide(apr_pct, _MONTHS_PER_YEAR_PERCENT)
+    growth = _CONTEXT.power(_CONTEXT.add(_ONE, rate), -term_months)
+    return _CONTEXT.divide(rate, _CONTEXT.subtract(_ONE, growth))
 
 
 def monthly_payment_fen(principal_fen: int, apr_pct: Decimal, term_months: int) -> int:
@@ -32,10 +41,10 @@ def monthly_payment_fen(principal_fen: int, apr_pct: Decimal, term_months: int) 
         return 0
     if apr_pct == 0:
         return div_half_up(principal_fen, term_months)
-    rate = _CONTEXT.divide(apr_pct, _MONTHS_PER_YEAR_PERCENT)
-    growth = _CONTEXT.power(_CONTEXT.add(_ONE, rate), -term_months)
-    factor = _CONTEXT.divide(rate, _CONTEXT.subtract(_ONE, growth))
-    return fen_of_cny(_CONTEXT.multiply(Decimal(principal_fen), factor).scaleb(-2))
+    factor = _annuity_factor(apr_pct, term_months)
+    return int(
+        _CONTEXT.multiply(Decimal(principal_fen), factor).quantize(_ONE, rounding=ROUND_HALF_UP)
+    )
 
 
 @dataclass(frozen=True, slots=True)

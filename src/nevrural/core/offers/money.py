@@ -8,6 +8,7 @@ in integers (`div_half_up`), so no float ever touches money.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["FEN", "cny_of", "div_half_up", "fen_of_cny", "scale_half_up"]
@@ -51,5 +52,11 @@ def scale_half_up(fen: int, factor: Decimal) -> int:
     >>> scale_half_up(999, Decimal("0.05")), scale_half_up(100_000, Decimal("1") / 3)
     (50, 33333)
     """
-    numerator, denominator = factor.as_integer_ratio()
+    numerator, denominator = _ratio(factor)
     return div_half_up(fen * numerator, denominator)
+
+
+@functools.lru_cache(maxsize=1024)
+def _ratio(factor: Decimal) -> tuple[int, int]:
+    """``factor`` as an exact fraction (cached: rules use few distinct shares)."""
+    return factor.as_integer_ratio()

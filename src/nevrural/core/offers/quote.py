@@ -10,13 +10,13 @@ gives the same quote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nevrural.core.offers.eligibility import QuoteContext
 from nevrural.core.offers.money import cny_of
 from nevrural.core.offers.pricing import Priced, price_purchase
+from nevrural.core.offers.request import NewVehicle
 from nevrural.core.offers.tco import (
     MODELLED_MAINTENANCE_CNY_PER_KM,
     MODELLED_PETROL_DISPLACEMENT_L,
@@ -33,10 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["NotApplied", "Quote", "QuoteItem", "quote_purchase"]
 
 _ZERO = Decimal(0)
+_MAINTENANCE_NEV = MODELLED_MAINTENANCE_CNY_PER_KM["nev"]
+_MAINTENANCE_PETROL = MODELLED_MAINTENANCE_CNY_PER_KM["petrol"]
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteItem:
+class QuoteItem(NamedTuple):
     """One offer that applies: rule version, category and amount (CNY)."""
 
     rule_id: str
@@ -50,8 +51,7 @@ class QuoteItem:
     note: Reason | None
 
 
-@dataclass(frozen=True, slots=True)
-class NotApplied:
+class NotApplied(NamedTuple):
     """One offer of the buyer's jurisdictions that does not apply, and why."""
 
     rule_id: str
@@ -63,41 +63,193 @@ class NotApplied:
     is_example: bool
 
 
-@dataclass(frozen=True, slots=True)
 class Quote:
     """Everything the buyer is told; amounts in CNY (``Decimal``, two places).
 
     ``net_price_cny`` = invoice price (list price − discounts) + purchase tax after
     relief − trade-in subsidies. Energy credits, free service and loan offers do not
-    change the price; they lower the cost of ownership.
+    change the price; they lower the cost of ownership. The quote holds the exact
+    amounts in fen and hands out ``Decimal`` CNY (and its items) when they are read.
     """
 
-    request: QuoteRequest
-    items: tuple[QuoteItem, ...]
-    not_applied: tuple[NotApplied, ...]
-    rule_versions: tuple[tuple[str, int], ...]
-    price_cny: Decimal
-    discounts_cny: Decimal
-    invoice_price_cny: Decimal
-    purchase_tax_before_relief_cny: Decimal
-    tax_relief_cny: Decimal
-    purchase_tax_cny: Decimal
-    trade_in_cny: Decimal
-    net_price_cny: Decimal
-    energy_support_cny: Decimal
-    service_value_cny: Decimal
-    finance_support_cny: Decimal
-    down_payment_cny: Decimal
-    loan_principal_cny: Decimal
-    monthly_payment_cny: Decimal
-    term_months: int
-    apr_pct: Decimal
-    interest_cny: Decimal
-    tco_5y_cny: Decimal
-    tco_5y_petrol_cny: Decimal
-    tco_parts: dict[str, dict[str, Decimal]]
-    petrol_net_price_cny: Decimal
-    assumptions: dict[str, str]
+    __slots__ = ("_cache", "_nev_own", "_petrol", "_petrol_own", "_priced", "comparison", "request")
+
+    def __init__(
+        self,
+        request: QuoteRequest,
+        priced: Priced,
+        petrol: Priced,
+        nev_own: Ownership,
+        petrol_own: Ownership,
+        comparison: tuple[Decimal, bool],
+    ) -> None:
+        self.request = request
+        self._priced = priced
+        self._petrol = petrol
+        self._nev_own = nev_own
+        self._petrol_own = petrol_own
+        self.comparison = comparison
+        self._cache: dict[str, object] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quote) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.request, self._priced, self._petrol, self._nev_own, self._petrol_own)
+
+    def __repr__(self) -> str:
+        return f"Quote(net_price_cny={self.net_price_cny}, items={len(self._priced.items)})"
+
+    @property
+    def items(self) -> tuple[QuoteItem, ...]:
+        """Applied offers in catalogue order."""
+        found = self._cache.get("items")
+        if found is None:
+            found = self._cache["items"] = _items(self._priced)
+        return found  # type: ignore[return-value]
+
+    @property
+    def not_applied(self) -> tuple[NotApplied, ...]:
+        """Offers of the buyer's jurisdictions that do not apply, with reasons."""
+        found = self._cache.get("not_applied")
+        if found is None:
+            found = self._cache["not_applied"] = _not_applied(self._priced)
+        return found  # type: ignore[return-value]
+
+    @property
+    def rule_versions(self) -> tuple[tuple[str, int], ...]:
+        """(rule id, version) of every rule evaluated, in catalogue order."""
+        return self._priced.versions
+
+    def _total(self, category: str) -> Decimal:
+        return cny_of(self._priced.totals_fen.get(category, 0))
+
+    @property
+    def price_cny(self) -> Decimal:
+        """List price incl. VAT."""
+        return cny_of(self._priced.price_fen)
+
+    @property
+    def discounts_cny(self) -> Decimal:
+        """Price cuts at the dealer (automaker, dealer, local discounts)."""
+        return self._total("discount")
+
+    @property
+    def invoice_price_cny(self) -> Decimal:
+        """List price − discounts: what the invoice says."""
+        return cny_of(self._priced.invoice_fen)
+
+    @property
+    def purchase_tax_before_relief_cny(self) -> Decimal:
+        """Purchase tax on the invoice before any relief."""
+        return cny_of(self._priced.tax_before_relief_fen)
+
+    @property
+    def tax_relief_cny(self) -> Decimal:
+        """Purchase tax relieved."""
+        return self._total("tax")
+
+    @property
+    def purchase_tax_cny(self) -> Decimal:
+        """Purchase tax to pay."""
+        return cny_of(self._priced.tax_fen)
+
+    @property
+    def trade_in_cny(self) -> Decimal:
+        """Trade-in subsidies (paid to the buyer after the purchase)."""
+        return self._total("trade-in")
+
+    @property
+    def net_price_cny(self) -> Decimal:
+        """Invoice + purchase tax − trade-in subsidies."""
+        return cny_of(self._priced.net_price_fen)
+
+    @property
+    def energy_support_cny(self) -> Decimal:
+        """Value of energy credits over five years."""
+        return self._total("energy")
+
+    @property
+    def service_value_cny(self) -> Decimal:
+        """Value of free service."""
+        return self._total("service")
+
+    @property
+    def finance_support_cny(self) -> Decimal:
+        """Interest saved by loan offers."""
+        return self._total("finance")
+
+    @property
+    def down_payment_cny(self) -> Decimal:
+        """Paid up front (the whole invoice when paying cash)."""
+        loan = self._priced.loan
+        return cny_of(self._priced.invoice_fen if loan is None else loan.down_payment_fen)
+
+    @property
+    def loan_principal_cny(self) -> Decimal:
+        """Amount borrowed."""
+        loan = self._priced.loan
+        return cny_of(0 if loan is None else loan.principal_fen)
+
+    @property
+    def monthly_payment_cny(self) -> Decimal:
+        """Level monthly payment (0 when paying cash)."""
+        loan = self._priced.loan
+        return cny_of(0 if loan is None else loan.monthly_payment_fen)
+
+    @property
+    def term_months(self) -> int:
+        """Loan term (0 when paying cash)."""
+        loan = self._priced.loan
+        return 0 if loan is None else loan.term_months
+
+    @property
+    def apr_pct(self) -> Decimal:
+        """APR after loan offers, % a year."""
+        return self._priced.apr_pct
+
+    @property
+    def interest_cny(self) -> Decimal:
+        """Interest over the term after loan offers."""
+        loan = self._priced.loan
+        return cny_of(0 if loan is None else loan.interest_fen)
+
+    @property
+    def tco_5y_cny(self) -> Decimal:
+        """Five-year cost of ownership of the NEV."""
+        return cny_of(self._nev_own.total_fen)
+
+    @property
+    def tco_5y_petrol_cny(self) -> Decimal:
+        """Five-year cost of ownership of the comparable petrol car."""
+        return cny_of(self._petrol_own.total_fen)
+
+    @property
+    def tco_parts(self) -> dict[str, dict[str, Decimal]]:
+        """Both costs of ownership by part."""
+        return {"nev": _parts(self._nev_own), "petrol": _parts(self._petrol_own)}
+
+    @property
+    def petrol_net_price_cny(self) -> Decimal:
+        """Net price of the comparable petrol car under the same rules."""
+        return cny_of(self._petrol.net_price_fen)
+
+    def _comparison_text(self) -> str:
+        petrol_l, is_modelled = self.comparison
+        if is_modelled:
+            return f"modelled: same class and list price, {petrol_l} L/100 km, 1.5 L engine"
+        return f"given: {cny_of(self._petrol.price_fen)} CNY, {petrol_l} L/100 km"
+
+    @property
+    def assumptions(self) -> dict[str, str]:
+        """Modelled or given inputs of the comparison."""
+        return {
+            "maintenance_cny_per_km": "modelled: NEV 0.05, petrol 0.10",
+            "petrol_comparison": self._comparison_text(),
+            "excluded": "resale value and insurance",
+        }
 
 
 def _items(priced: Priced) -> tuple[QuoteItem, ...]:
@@ -132,41 +284,40 @@ def _not_applied(priced: Priced) -> tuple[NotApplied, ...]:
     )
 
 
-def _petrol_request(request: QuoteRequest) -> tuple[QuoteRequest, Decimal, bool]:
-    """The comparable petrol purchase, its L/100 km, and whether both were modelled."""
+def _petrol_car(request: QuoteRequest) -> tuple[NewVehicle, Decimal, bool]:
+    """The comparable petrol car, its L/100 km, and whether both were modelled."""
     vehicle = request.new_vehicle
     given = request.comparable_petrol
-    petrol_l = (
-        MODELLED_PETROL_L_PER_100KM[vehicle.vehicle_class]
-        if given is None
-        else given.consumption_l_per_100km
-    )
-    petrol = replace(
-        vehicle,
-        model=f"{vehicle.model} (petrol comparison)",
-        price_fen=vehicle.price_fen if given is None else given.price_fen,
+    if given is None:
+        price_fen, petrol_l = vehicle.price_fen, MODELLED_PETROL_L_PER_100KM[vehicle.vehicle_class]
+    else:
+        price_fen, petrol_l = given.price_fen, given.consumption_l_per_100km
+    petrol = NewVehicle(
+        model="petrol comparison",
+        price_fen=price_fen,
+        vehicle_class=vehicle.vehicle_class,
         powertrain="petrol",
         battery_kwh=_ZERO,
         consumption_kwh_per_100km=_ZERO,
         is_in_tax_catalogue=False,
         displacement_l=MODELLED_PETROL_DISPLACEMENT_L,
     )
-    return replace(request, new_vehicle=petrol, comparable_petrol=None), petrol_l, given is None
+    return petrol, petrol_l, given is None
 
 
-def _ownership(
-    priced: Priced, request: QuoteRequest, *, is_petrol: bool, petrol_l: Decimal
-) -> Ownership:
+def _ownership(priced: Priced, request: QuoteRequest, petrol_l: Decimal | None) -> Ownership:
+    """Five-year ownership of the NEV (`petrol_l` None) or of the petrol car."""
     prices = request.energy_prices
+    is_petrol = petrol_l is not None
     return ownership_of(
         net_price_fen=priced.net_price_fen,
         interest_fen=0 if priced.loan is None else priced.loan.interest_fen,
         km_per_year=request.km_per_year,
-        energy_units_per_100km=petrol_l
-        if is_petrol
-        else request.new_vehicle.consumption_kwh_per_100km,
+        energy_units_per_100km=request.new_vehicle.consumption_kwh_per_100km
+        if petrol_l is None
+        else petrol_l,
         price_per_unit_cny=prices.petrol_cny_per_l if is_petrol else prices.electricity_cny_per_kwh,
-        maintenance_cny_per_km=MODELLED_MAINTENANCE_CNY_PER_KM["petrol" if is_petrol else "nev"],
+        maintenance_cny_per_km=_MAINTENANCE_PETROL if is_petrol else _MAINTENANCE_NEV,
         credits_fen=priced.total_fen("energy") + priced.total_fen("service"),
     )
 
@@ -185,46 +336,8 @@ def _parts(ownership: Ownership) -> dict[str, Decimal]:
 def quote_purchase(catalogue: Catalogue, request: QuoteRequest) -> Quote:
     """The quote for `request` under `catalogue` (pure and deterministic)."""
     priced = price_purchase(catalogue, QuoteContext.of(request))
-    petrol_request, petrol_l, is_modelled = _petrol_request(request)
-    petrol = price_purchase(catalogue, QuoteContext.of(petrol_request))
-    nev_own = _ownership(priced, request, is_petrol=False, petrol_l=petrol_l)
-    petrol_own = _ownership(petrol, petrol_request, is_petrol=True, petrol_l=petrol_l)
-    loan = priced.loan
-    interest_fen = 0 if loan is None else loan.interest_fen
-    assumptions = {
-        "maintenance_cny_per_km": "modelled: NEV 0.05, petrol 0.10",
-        "petrol_comparison": (
-            f"modelled: same class and list price, {petrol_l} L/100 km, 1.5 L engine"
-            if is_modelled
-            else f"given: {cny_of(petrol_request.new_vehicle.price_fen)} CNY, {petrol_l} L/100 km"
-        ),
-        "excluded": "resale value and insurance",
-    }
-    return Quote(
-        request=request,
-        items=_items(priced),
-        not_applied=_not_applied(priced),
-        rule_versions=priced.versions,
-        price_cny=cny_of(priced.price_fen),
-        discounts_cny=cny_of(priced.total_fen("discount")),
-        invoice_price_cny=cny_of(priced.invoice_fen),
-        purchase_tax_before_relief_cny=cny_of(priced.tax_before_relief_fen),
-        tax_relief_cny=cny_of(priced.total_fen("tax")),
-        purchase_tax_cny=cny_of(priced.tax_fen),
-        trade_in_cny=cny_of(priced.total_fen("trade-in")),
-        net_price_cny=cny_of(priced.net_price_fen),
-        energy_support_cny=cny_of(priced.total_fen("energy")),
-        service_value_cny=cny_of(priced.total_fen("service")),
-        finance_support_cny=cny_of(priced.total_fen("finance")),
-        down_payment_cny=cny_of(priced.invoice_fen if loan is None else loan.down_payment_fen),
-        loan_principal_cny=cny_of(0 if loan is None else loan.principal_fen),
-        monthly_payment_cny=cny_of(0 if loan is None else loan.monthly_payment_fen),
-        term_months=0 if loan is None else loan.term_months,
-        apr_pct=priced.apr_pct,
-        interest_cny=cny_of(interest_fen),
-        tco_5y_cny=cny_of(nev_own.total_fen),
-        tco_5y_petrol_cny=cny_of(petrol_own.total_fen),
-        tco_parts={"nev": _parts(nev_own), "petrol": _parts(petrol_own)},
-        petrol_net_price_cny=cny_of(petrol.net_price_fen),
-        assumptions=assumptions,
-    )
+    petrol_car, petrol_l, is_modelled = _petrol_car(request)
+    petrol = price_purchase(catalogue, QuoteContext.of(request, petrol_car), with_refusals=False)
+    nev_own = _ownership(priced, request, None)
+    petrol_own = _ownership(petrol, request, petrol_l)
+    return Quote(request, priced, petrol, nev_own, petrol_own, (petrol_l, is_modelled))

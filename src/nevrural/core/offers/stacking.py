@@ -76,9 +76,7 @@ def _exclusive(candidates: Sequence[Applied], refused: list[Refused]) -> list[Ap
         for member in members:
             if member is not winner:
                 losers.add(id(member))
-                note = reason(
-                    "exclusive", title_zh=winner.rule.title_zh, title_en=winner.rule.title_en
-                )
+                note = reason("exclusive", title=(winner.rule.title_zh, winner.rule.title_en))
                 refused.append(Refused(member.rule, note))
     return [c for c in candidates if id(c) not in losers]
 
@@ -94,10 +92,7 @@ def _prerequisites(
     for item in candidates:
         missing = [r for r in item.rule.prerequisites if r not in paid]
         if missing:
-            title_zh, title_en = title_of(missing[0])
-            refused.append(
-                Refused(item.rule, reason("prerequisite", title_zh=title_zh, title_en=title_en))
-            )
+            refused.append(Refused(item.rule, reason("prerequisite", title=title_of(missing[0]))))
             continue
         paid.add(item.rule.rule_id)
         kept.append(item)
@@ -127,8 +122,7 @@ def _caps(items: list[Applied], caps: Sequence[CombinedCap]) -> None:
             cap.cap_fen,
             lambda before, after, cap=cap: reason(  # type: ignore[misc]
                 "capped",
-                title_zh=cap.title_zh,
-                title_en=cap.title_en,
+                title=(cap.title_zh, cap.title_en),
                 limit=cny_of(cap.cap_fen),
                 before=cny_of(before),
                 after=cny_of(after),
