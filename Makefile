@@ -54,7 +54,9 @@ test: lint typecheck contracts pytest  ## Everything CI checks
 
 bench: setup  ## Benchmarks (outside the test run), against their peers in the same run
 	$(UV) sync --frozen --group bench --python $(PYTHON)
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+	@failed=""; for script in benchmarks/bench_*.py; do echo "== $$script"; \
+		$(BIN)/python "$$script" || failed="$$failed $$script"; done; \
+		if [ -n "$$failed" ]; then echo "targets missed:$$failed"; exit 1; fi
 
 format: setup  ## Format and autofix
 	$(BIN)/ruff format src tests benchmarks

@@ -37,6 +37,8 @@ def parse_policy_yaml(text: str, source: str) -> Policies:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "document"
         raise FieldError(f"{source}: {where}", f"is not valid YAML ({error})") from None
+    except ValueError as error:  # PyYAML builds dates itself: 2025-02-30 fails there
+        raise FieldError(source, f"holds an impossible value ({error})") from None
     return parse_catalogue(data, source)
 
 

@@ -71,7 +71,9 @@ class Catalogue:
         }
         self._caps = tuple(caps)
         self._order = self._ordered()
+        self._position = {rule_id: n for n, rule_id in enumerate(self._order)}
         self._check_caps()
+        self._check_groups()
         self._by_county: dict[tuple[str, str | None], tuple[tuple[PolicyRule, ...], ...]] = {}
 
     def _ordered(self) -> tuple[str, ...]:
@@ -123,6 +125,20 @@ class Catalogue:
                     f"cap {cap.cap_id} counts tax relief or loan offers, which caps cannot"
                 )
 
+    def _check_groups(self) -> None:
+        """An exclusivity group holds only price cuts or only tax/loan offers: the two
+        are stacked in turn (the second needs the invoice the first makes)."""
+        kinds: dict[str, set[bool]] = {}
+        for versions in self._versions.values():
+            for rule in versions:
+                if rule.exclusivity_group is not None:
+                    kinds.setdefault(rule.exclusivity_group, set()).add(rule.is_late)
+        mixed = sorted(group for group, late in kinds.items() if len(late) > 1)
+        if mixed:
+            raise CatalogueError(
+                f"exclusivity group {mixed[0]} mixes price cuts with tax relief or loan offers"
+            )
+
     @property
     def caps(self) -> tuple[CombinedCap, ...]:
         """Combined caps, in file order."""
@@ -132,6 +148,10 @@ class Catalogue:
     def rule_ids(self) -> tuple[str, ...]:
         """Every rule id in evaluation order."""
         return self._order
+
+    def position(self, rule_id: str) -> int:
+        """Place of `rule_id` in evaluation order (KeyError when unknown)."""
+        return self._position[rule_id]
 
     def versions_of(self, rule_id: str) -> tuple[PolicyRule, ...]:
         """Every version of `rule_id`, newest first (KeyError when unknown)."""

@@ -9,7 +9,7 @@ unknown keys are refused so a misspelt condition never passes silently.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -140,6 +140,8 @@ class Fields:
     def date(self, key: str, default: object = _MISSING) -> date:
         """An ISO date (``YYYY-MM-DD``; YAML may already have parsed it)."""
         value = self._raw(key, default)
+        if isinstance(value, datetime):
+            raise FieldError(self.path_of(key), f"must be a date without a time, got {value!r}")
         if isinstance(value, date):
             return value
         if isinstance(value, str):

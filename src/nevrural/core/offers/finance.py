@@ -42,9 +42,8 @@ def monthly_payment_fen(principal_fen: int, apr_pct: Decimal, term_months: int) 
     if apr_pct == 0:
         return div_half_up(principal_fen, term_months)
     factor = _annuity_factor(apr_pct, term_months)
-    return int(
-        _CONTEXT.multiply(Decimal(principal_fen), factor).quantize(_ONE, rounding=ROUND_HALF_UP)
-    )
+    payment = _CONTEXT.multiply(Decimal(principal_fen), factor)
+    return int(payment.quantize(_ONE, rounding=ROUND_HALF_UP, context=_CONTEXT))
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,10 +195,11 @@ def price_purchase(
     loan, apr = _apply_late(late_items, loans, tax_fen)
     for item in late_items:
         totals[item.rule.category] = totals.get(item.rule.category, 0) + item.amount_fen
-    if late_items or len(sink) > 1:
-        order = {rule_id: n for n, (rule_id, _) in enumerate(versions)}
-        items = sorted([*items, *late_items], key=lambda i: order[i.rule.rule_id])
-        sink.sort(key=lambda r: order[r.rule.rule_id])
+    position = catalogue.position
+    if late_items:
+        items = sorted([*items, *late_items], key=lambda i: position(i.rule.rule_id))
+    if len(sink) > 1:
+        sink.sort(key=lambda r: position(r.rule.rule_id))
     tax_after_fen = tax_fen - totals.get("tax", 0)
     return Priced(
         items=tuple(items),

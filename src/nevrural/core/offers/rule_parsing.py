@@ -55,6 +55,7 @@ __all__ = ["parse_cap", "parse_catalogue", "parse_rule"]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+_MAX_CNY = Decimal(100_000_000)
 _FUEL_GROUPS = ("petrol", "diesel", "gas", "nev")
 _KIND_CATEGORY = {
     "per_kwh": "energy",
@@ -64,9 +65,14 @@ _KIND_CATEGORY = {
 }
 
 
+def _cny(fields: Fields, key: str) -> int:
+    """A CNY amount in fen within [0, 100 million CNY]."""
+    return fen_of_cny(fields.decimal(key, minimum=_ZERO, maximum=_MAX_CNY))
+
+
 def _money(fields: Fields, key: str) -> int | None:
-    """A non-negative CNY amount in fen, None when absent."""
-    return fen_of_cny(fields.decimal(key, minimum=_ZERO)) if fields.has(key) else None
+    """A CNY amount in fen within [0, 100 million CNY], None when absent."""
+    return _cny(fields, key) if fields.has(key) else None
 
 
 def _amount(fields: Fields, category: str) -> Amount:
@@ -84,7 +90,7 @@ def _amount(fields: Fields, category: str) -> Amount:
 
 def _amount_of_kind(fields: Fields, kind: str) -> Amount:
     if kind == "fixed":
-        return Amount("fixed", fen=fen_of_cny(fields.decimal("cny", minimum=_ZERO)))
+        return Amount("fixed", fen=_cny(fields, "cny"))
     if kind == "percent_of_price":
         share = fields.decimal("percent", minimum=_ZERO, maximum=Decimal(100)) / 100
         return Amount("percent_of_price", share=share, cap_fen=_money(fields, "cap_cny"))
@@ -94,13 +100,13 @@ def _amount_of_kind(fields: Fields, kind: str) -> Amount:
         return Amount(
             "per_kwh",
             cny_per_kwh=fields.decimal("cny_per_kwh", minimum=_ZERO, maximum=Decimal(10)),
-            max_kwh=fields.decimal("max_kwh", minimum=_ZERO),
+            max_kwh=fields.decimal("max_kwh", minimum=_ZERO, maximum=Decimal(10_000_000)),
         )
     if kind == "service_months":
         return Amount(
             "service_months",
             months=fields.integer("months", minimum=1, maximum=120),
-            fen=fen_of_cny(fields.decimal("cny_per_month", minimum=_ZERO)),
+            fen=_cny(fields, "cny_per_month"),
         )
     if kind == "tax_relief":
         share = fields.decimal("share", minimum=_ZERO, maximum=_ONE)
@@ -114,14 +120,14 @@ def _tiers(fields: Fields) -> tuple[tuple[int, int | None, int], ...]:
     for tier in fields.items("tiers", is_required=True):
         low = _money(tier, "from_cny") or 0
         high = _money(tier, "to_cny")
-        value = fen_of_cny(tier.decimal("cny", minimum=_ZERO))
+        value = _cny(tier, "cny")
         tier.done()
         if high is not None and high <= low:
             raise FieldError(tier.path_of("to_cny"), "must be above from_cny")
         tiers.append((low, high, value))
     if not tiers:
         raise FieldError(fields.path_of("tiers"), "needs at least one tier")
-    ordered = sorted(tiers)
+    ordered = sorted(tiers, key=lambda tier: tier[0])
     for (_, high, _), (low, _, _) in itertools.pairwise(ordered):
         if high is None or high > low:
             raise FieldError(fields.path_of("tiers"), "price ranges overlap")
@@ -251,7 +257,7 @@ def _cap(fields: Fields) -> CombinedCap:
         cap_id=fields.text("id", max_length=100),
         title_zh=fields.text("title_zh"),
         title_en=fields.text("title_en"),
-        cap_fen=fen_of_cny(fields.decimal("cap_cny", minimum=_ZERO)),
+        cap_fen=_cny(fields, "cap_cny"),
         rule_ids=frozenset(fields.strings("rules")),
         categories=frozenset(fields.choices("categories", CATEGORIES) or ()),
     )

@@ -3,6 +3,8 @@
 Given the rules a buyer is eligible for and what each is worth alone (fen),
 `stack` decides what is paid:
 
+0. **Prerequisites that cannot hold.** A rule requiring one that is not eligible
+   leaves before anything else (so it never wins an exclusivity group).
 1. **Exclusivity.** Of the rules sharing an exclusivity group only one applies: the
    one worth most *together with the eligible rules that require it* (so a smaller
    national subsidy with a large local top-up beats a larger one without); ties go
@@ -82,7 +84,7 @@ def _exclusive(candidates: Sequence[Applied], refused: list[Refused]) -> list[Ap
 
 
 def _prerequisites(
-    candidates: list[Applied],
+    candidates: Sequence[Applied],
     applied_before: set[str],
     refused: list[Refused],
     title_of: Callable[[str], tuple[str, str]],
@@ -144,11 +146,20 @@ def stack(
     that the cap took them); `applied_before` names rules paid in an earlier stage.
     """
     refused: list[Refused] = []
-    items = _exclusive(candidates, refused)
-    items = _prerequisites(items, applied_before, refused, title_of)
-    _caps(items, caps)
+    if any(c.rule.exclusivity_group is not None or c.rule.prerequisites for c in candidates):
+        # Rules whose prerequisites cannot apply at all leave first, so that they never
+        # win a group; the group's losers may then take their dependants with them.
+        items = _prerequisites(candidates, applied_before, refused, title_of)
+        items = _exclusive(items, refused)
+        items = _prerequisites(items, applied_before, refused, title_of)
+    else:
+        items = list(candidates)
+    if caps:
+        _caps(items, caps)
     if price_fen is not None:
         cuts = [i for i in items if i.rule.category in PRICE_CUTS]
+        if sum(i.amount_fen for i in cuts) <= price_fen:
+            return items, refused
         _reduce(
             cuts,
             price_fen,
