@@ -12,11 +12,17 @@ from nevrural.adapters.db.migrate import migrate_database
 from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
 from nevrural.adapters.files.exports import write_csv, write_geojson
 from nevrural.adapters.files.linkage_candidates import CandidateTable, read_linkage_candidates
+from nevrural.adapters.files.offer_files import (
+    PackagedPolicySource,
+    read_json_mapping,
+    read_rule_mappings,
+)
 from nevrural.adapters.files.orlib import OrlibPMedian, read_orlib_pmed
 from nevrural.adapters.files.siting_points import read_siting_points
 from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
 from nevrural.config import Settings
+from nevrural.services.offer_catalogue import OfferCatalogue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,6 +53,7 @@ class Container:
     session_factory: sessionmaker[Session]
     atlas_source: PackageAtlasSource = field(default_factory=PackageAtlasSource)
     table_reader: FileTableReader = field(default_factory=FileTableReader)
+    offers: OfferCatalogue = field(default_factory=lambda: OfferCatalogue(PackagedPolicySource()))
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use with ``with``)."""
@@ -63,6 +70,14 @@ class Container:
     def write_csv(self, path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
         """Write a CSV file (UTF-8 with BOM)."""
         return write_csv(path, header, rows)
+
+    def read_rule_mappings(self, path: Path) -> list[dict[str, Any]]:
+        """New rule versions from a YAML file with ``rules:`` (dates as ISO text)."""
+        return read_rule_mappings(path)
+
+    def read_json_mapping(self, path: Path) -> dict[str, Any]:
+        """A JSON object from a file (a quote request)."""
+        return read_json_mapping(path)
 
     def read_orlib_pmed(self, path: Path) -> OrlibPMedian:
         """An OR-Library p-median instance (refused whole on any problem)."""

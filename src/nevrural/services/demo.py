@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from nevrural.services.demo_offers import seed_demo_offers
 from nevrural.services.linkage import LinkageRequest, load_demo_candidates, run_linkage
 from nevrural.services.ports import Campaign
 from nevrural.services.siting import (
@@ -24,6 +25,7 @@ from nevrural.services.targeting import TargetingRequest, run_targeting
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from nevrural.services.offer_catalogue import OfferCatalogue
     from nevrural.services.ports import UnitOfWork
 
 __all__ = [
@@ -75,8 +77,12 @@ DEMO_REPAIR = RepairRequest(
 )
 
 
-def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
-    """Add the demo campaign and its plans when absent; returns whether anything was added."""
+def seed_demo(uow_factory: Callable[[], UnitOfWork], offers: OfferCatalogue | None = None) -> bool:
+    """Add the demo campaign and its plans when absent; returns whether anything was added.
+
+    With `offers` (the catalogue in use), also the example offers of the shortlisted
+    provinces, a few quotes and a claim (:mod:`~nevrural.services.demo_offers`).
+    """
     added = False
     with uow_factory() as uow:
         if uow.campaigns.get(DEMO_CAMPAIGN.slug) is None:
@@ -96,5 +102,7 @@ def seed_demo(uow_factory: Callable[[], UnitOfWork]) -> bool:
         added = True
     if latest_demo_siting(uow_factory, "repair") is None:
         run_repair(uow_factory, DEMO_REPAIR, is_demo=True)
+        added = True
+    if offers is not None and seed_demo_offers(uow_factory, offers):
         added = True
     return added

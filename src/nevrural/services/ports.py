@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Mapping, Sequence
+    from decimal import Decimal
     from pathlib import Path
     from types import TracebackType
 
     from nevrural.core.atlas.assembly import AtlasInputs, CountyBoundary
     from nevrural.core.atlas.divisions import Division, Level
     from nevrural.core.atlas.indicators import IndicatorValue
+    from nevrural.core.offers.rules import CombinedCap, PolicyRule
 
 __all__ = [
     "AtlasRepository",
@@ -26,9 +28,17 @@ __all__ = [
     "Campaign",
     "CampaignRepository",
     "CandidateColumns",
+    "ClaimRecord",
+    "ClaimRepository",
     "LinkageCandidates",
     "Located",
+    "PolicyRepository",
+    "PolicySource",
     "Progress",
+    "QuoteDraft",
+    "QuoteRecord",
+    "QuoteRepository",
+    "RuleVersionRecord",
     "Scenario",
     "ScenarioDraft",
     "ScenarioRepository",
@@ -95,6 +105,66 @@ class Scenario:
     result: dict[str, Any]
     seconds: float
     is_demo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RuleVersionRecord:
+    """A stored rule version: its mapping as given (dates as ISO text) and where it came from."""
+
+    id: int
+    rule_id: str
+    version: int
+    body: dict[str, Any]
+    source: str  # "user" or "demo"
+    is_example: bool
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteDraft:
+    """A quote to store: the request as given, the rendered quote and what it paid (CNY).
+
+    ``amounts`` maps each applied rule id to its amount (CNY, text with two decimals);
+    ``rule_versions`` maps every rule evaluated to the version used.
+    """
+
+    buyer_ref: str
+    county_code: str
+    purchase_date: dt.date
+    request: dict[str, Any]
+    result: dict[str, Any]
+    net_price_cny: Decimal
+    rule_versions: dict[str, int]
+    amounts: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRecord:
+    """A stored quote: its id, when it was stored, and what was stored."""
+
+    id: int
+    created_at: dt.datetime
+    draft: QuoteDraft
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """A subsidy claim on one applied item of a stored quote (CNY)."""
+
+    id: int
+    quote_id: int
+    rule_id: str
+    rule_version: int
+    amount_cny: Decimal
+    status: str
+    created_at: dt.datetime
+
+
+class PolicySource(Protocol):
+    """The rule catalogues shipped with the platform (national rules and examples)."""
+
+    def load(self) -> tuple[tuple[PolicyRule, ...], tuple[CombinedCap, ...]]:
+        """Every packaged rule and combined cap, in file order."""
 
 
 class Progress(Protocol):
@@ -231,6 +301,42 @@ class ScenarioRepository(Protocol):
     def latest_demo(self, kind: str) -> Scenario | None: ...
 
 
+class PolicyRepository(Protocol):
+    """Rule versions added after packaging (users, demo). Never commits."""
+
+    def add(
+        self, rule_id: str, version: int, body: dict[str, Any], source: str, is_example: bool
+    ) -> int: ...
+    def list(self) -> list[RuleVersionRecord]: ...
+    def stamp(self) -> tuple[int, int]:
+        """(count, highest id): changes whenever a version is added."""
+
+    def has_source(self, source: str) -> bool: ...
+
+
+class QuoteRepository(Protocol):
+    """Stored quotes. Never commits."""
+
+    def add(self, draft: QuoteDraft) -> QuoteRecord: ...
+    def get(self, quote_id: int) -> QuoteRecord | None: ...
+    def in_scope(
+        self, county_prefix: str, starts_on: dt.date, ends_on: dt.date | None
+    ) -> list[QuoteRecord]:
+        """Quotes of buyers whose county code starts with the prefix, bought in the dates."""
+
+    def count(self) -> int: ...
+
+
+class ClaimRepository(Protocol):
+    """Subsidy claims on stored quotes. Never commits."""
+
+    def add(
+        self, quote_id: int, rule_id: str, rule_version: int, amount_cny: Decimal, status: str
+    ) -> ClaimRecord: ...
+    def get(self, claim_id: int) -> ClaimRecord | None: ...
+    def of_quotes(self, quote_ids: Sequence[int]) -> list[ClaimRecord]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories: commit explicitly, roll back on error."""
 
@@ -245,6 +351,18 @@ class UnitOfWork(Protocol):
     @property
     def scenarios(self) -> ScenarioRepository:
         """The scenario repository of this transaction."""
+
+    @property
+    def policies(self) -> PolicyRepository:
+        """The rule version repository of this transaction."""
+
+    @property
+    def quotes(self) -> QuoteRepository:
+        """The quote repository of this transaction."""
+
+    @property
+    def claims(self) -> ClaimRepository:
+        """The claim repository of this transaction."""
 
     def __enter__(self) -> Self: ...
     def __exit__(

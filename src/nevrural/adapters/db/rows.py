@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -14,9 +15,11 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -28,6 +31,9 @@ __all__ = [
     "CountyBoundaryRow",
     "DivisionRow",
     "IndicatorValueRow",
+    "OfferClaimRow",
+    "OfferQuoteRow",
+    "PolicyRuleVersionRow",
     "ScenarioRow",
     "as_utc",
 ]
@@ -149,3 +155,56 @@ class ScenarioRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     seconds: Mapped[float] = mapped_column(Float)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PolicyRuleVersionRow(Base):
+    """A rule version added by a user or the demo: its mapping as given (dates as ISO text).
+
+    The packaged catalogues are not copied here; the catalogue in use is the packaged
+    rules plus these versions.
+    """
+
+    __tablename__ = "policy_rule_versions"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "version", name="uq_policy_rule_versions_rule_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(16))
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OfferQuoteRow(Base):
+    """A stored quote: the request as given, the rendered quote, net price (CNY) and the
+    amount (CNY, text) of each applied rule, with the rule versions it evaluated."""
+
+    __tablename__ = "offer_quotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    buyer_ref: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str] = mapped_column(String(6), index=True)
+    purchase_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    net_price_cny: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    rule_versions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    amounts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OfferClaimRow(Base):
+    """A buyer's subsidy claim on one applied item of a stored quote (amount in CNY)."""
+
+    __tablename__ = "offer_claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("offer_quotes.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    amount_cny: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,11 @@ from typing import TYPE_CHECKING, Self
 
 from nevrural.adapters.db.atlas_repository import SqlAtlasRepository
 from nevrural.adapters.db.campaign_repository import SqlCampaignRepository
+from nevrural.adapters.db.offer_repository import (
+    SqlClaimRepository,
+    SqlPolicyRepository,
+    SqlQuoteRepository,
+)
 from nevrural.adapters.db.scenario_repository import SqlScenarioRepository
 
 if TYPE_CHECKING:
@@ -22,6 +27,9 @@ class SqlUnitOfWork:
     atlas: SqlAtlasRepository
     campaigns: SqlCampaignRepository
     scenarios: SqlScenarioRepository
+    policies: SqlPolicyRepository
+    quotes: SqlQuoteRepository
+    claims: SqlClaimRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -32,6 +40,9 @@ class SqlUnitOfWork:
         self.atlas = SqlAtlasRepository(self._session)
         self.campaigns = SqlCampaignRepository(self._session)
         self.scenarios = SqlScenarioRepository(self._session)
+        self.policies = SqlPolicyRepository(self._session)
+        self.quotes = SqlQuoteRepository(self._session)
+        self.claims = SqlClaimRepository(self._session)
         return self
 
     def __exit__(

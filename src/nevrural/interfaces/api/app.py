@@ -9,9 +9,12 @@ from nevrural.bootstrap import Container
 from nevrural.interfaces.api.routers import (
     atlas,
     campaigns,
+    claims,
     divisions,
     health,
     linkage,
+    policies,
+    quotes,
     siting,
     targeting,
 )
@@ -33,6 +36,18 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
-    for module in (health, divisions, atlas, campaigns, targeting, linkage, siting, pages):
+    for module in (
+        health,
+        divisions,
+        atlas,
+        campaigns,
+        targeting,
+        linkage,
+        siting,
+        quotes,
+        claims,
+        policies,
+        pages,
+    ):
         app.include_router(module.router)
     return app

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from nevrural.bootstrap import Container
+from nevrural.services.offer_catalogue import OfferCatalogue
 from nevrural.services.ports import UnitOfWork
 
-__all__ = ["ContainerDep", "UowFactoryDep"]
+__all__ = ["ContainerDep", "OffersDep", "UowFactoryDep"]
 
 
 def get_container(request: Request) -> Container:
@@ -24,5 +25,11 @@ def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
     return get_container(request).uow
 
 
+def get_offers(request: Request) -> OfferCatalogue:
+    """The process's offer catalogue (packaged rules plus stored versions, cached)."""
+    return get_container(request).offers
+
+
 ContainerDep = Annotated[Container, Depends(get_container)]
 UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
+OffersDep = Annotated[OfferCatalogue, Depends(get_offers)]
