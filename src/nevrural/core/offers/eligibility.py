@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nevrural.core.offers.request import NewVehicle, QuoteRequest
     from nevrural.core.offers.rules import Conditions, PolicyRule
 
-__all__ = ["QuoteContext", "check_rule", "months_before"]
+__all__ = ["QuoteContext", "check_conditions", "check_rule", "months_before"]
 
 
 def months_before(on: date, months: int) -> date:
@@ -161,6 +161,11 @@ def check_rule(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
             end=("长期", "further notice") if end is None else (end.isoformat(), end.isoformat()),
             on=on.isoformat(),
         )
+    return check_conditions(rule, ctx)
+
+
+def check_conditions(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
+    """None when every condition of `rule` holds (its dates are the caller's concern)."""
     conditions = rule.conditions
     found = _new_vehicle(conditions, ctx) or _buyer(rule, ctx)
     if found is None and conditions.disposal is not None:

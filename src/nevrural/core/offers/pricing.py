@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from nevrural.core.offers.amounts import early_amount_fen, tax_relief_fen
-from nevrural.core.offers.eligibility import check_rule
+from nevrural.core.offers.eligibility import check_conditions, check_rule
 from nevrural.core.offers.finance import Loan, loan_of
 from nevrural.core.offers.reasons import reason
 from nevrural.core.offers.stacking import Applied, Refused, stack
@@ -78,13 +78,15 @@ def _screen(
                 rule = version if version.jurisdiction.covers(county) else None
                 break
         else:
-            if refused is None:
-                continue
-            rule = next(v for v in rule_versions if v.jurisdiction.covers(county))
+            if refused is not None:
+                rule = next(v for v in rule_versions if v.jurisdiction.covers(county))
+                versions.append((rule.rule_id, rule.version))
+                refused.append(Refused(rule, check_rule(rule, ctx) or reason("worth_nothing")))
+            continue
         if rule is None:
             continue
         versions.append((rule.rule_id, rule.version))
-        why = check_rule(rule, ctx)
+        why = check_conditions(rule, ctx)
         if why is not None:
             if refused is not None:
                 refused.append(Refused(rule, why))
@@ -167,12 +169,16 @@ def price_purchase(
     early, late, versions = _screen(catalogue, ctx, refused)
     price_fen = ctx.vehicle.price_fen
     sink: list[Refused] = [] if refused is None else refused
-    items, more = stack(
-        early,
-        catalogue.caps,
-        applied_before=set(),
-        title_of=catalogue.title_of,
-        price_fen=price_fen,
+    items, more = (
+        (early, [])
+        if not early
+        else stack(
+            early,
+            catalogue.caps,
+            applied_before=set(),
+            title_of=catalogue.title_of,
+            price_fen=price_fen,
+        )
     )
     sink.extend(more)
     totals: dict[str, int] = {}

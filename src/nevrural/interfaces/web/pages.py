@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -14,6 +15,7 @@ from nevrural.interfaces.api.deps import ContainerDep
 from nevrural.services.atlas_query import atlas_stats
 from nevrural.services.campaigns import list_campaigns
 from nevrural.services.linkage import latest_demo_linkage
+from nevrural.services.offer_overview import offer_overview
 from nevrural.services.siting import latest_demo_siting
 from nevrural.services.targeting import latest_demo_shortlist
 
@@ -37,6 +39,7 @@ def overview(request: Request, container: ContainerDep) -> HTMLResponse:
             "linkage": latest_demo_linkage(container.uow),
             "charging": latest_demo_siting(container.uow, "charging"),
             "repair": latest_demo_siting(container.uow, "repair"),
+            "offers": offer_overview(container.uow, container.offers, dt.date.today()),
             "specs": INDICATORS,
             "database": container.database_backend,
             "version": __version__,
