@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from nevrural.bootstrap import Container
 from nevrural.interfaces.cli.runtime import open_container
 from nevrural.services.offer_claims import file_claim
 from nevrural.services.offer_quotes import OfferNotFoundError, quote_offer
@@ -18,6 +20,8 @@ from nevrural.services.offer_revision import revise_rules
 from nevrural.services.offer_rules import list_rules
 
 __all__ = ["offer_app"]
+
+_T = TypeVar("_T")
 
 offer_app = typer.Typer(
     help="Offers: quotes with every subsidy stacked, rules in force, revisions, claims.",
@@ -32,6 +36,16 @@ FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False)]
 def _refuse(problem: Exception) -> typer.Exit:
     _err.print(f"[bold red]refused[/]: {problem}", highlight=False)
     return typer.Exit(code=2)
+
+
+def _run(action: Callable[[Container], _T]) -> _T:
+    """Run `action` on a migrated container; a refused input exits 2 naming the field."""
+    with open_container() as container:
+        container.migrate()
+        try:
+            return action(container)
+        except (OfferNotFoundError, ValueError) as problem:
+            raise _refuse(problem) from None
 
 
 def _print_quote(quote: dict[str, Any]) -> None:
@@ -56,13 +70,7 @@ def _print_quote(quote: dict[str, Any]) -> None:
 @offer_app.command("quote")
 def quote_command(file: FileArgument, as_json: JsonOption = False) -> None:
     """Quote the purchase in FILE.json (buyer, old car, model, loan, usage, energy prices)."""
-    with open_container() as container:
-        container.migrate()
-        try:
-            data = container.read_json_mapping(file)
-            quote = quote_offer(container.uow, container.offers, data)
-        except ValueError as problem:
-            raise _refuse(problem) from None
+    quote = _run(lambda c: quote_offer(c.uow, c.offers, c.read_json_mapping(file)))
     if as_json:
         typer.echo(json.dumps(quote, ensure_ascii=False))
     else:
@@ -88,12 +96,7 @@ def rules_command(
 ) -> None:
     """List the rules in force (newest versions without --at), with their citations."""
     on = _date(at)
-    with open_container() as container:
-        container.migrate()
-        try:
-            rules = list_rules(container.uow, container.offers, on, region)
-        except ValueError as problem:
-            raise _refuse(problem) from None
+    rules = _run(lambda c: list_rules(c.uow, c.offers, on, region))
     if as_json:
         typer.echo(json.dumps({"at": at, "region": region, "rules": rules}, ensure_ascii=False))
         return
@@ -114,13 +117,7 @@ def rules_command(
 @offer_app.command("revise")
 def revise_command(file: FileArgument, as_json: JsonOption = False) -> None:
     """Publish the rule versions in FILE.yaml (``rules:``) and print their retroactive impact."""
-    with open_container() as container:
-        container.migrate()
-        try:
-            mappings = container.read_rule_mappings(file)
-            impact = revise_rules(container.uow, container.offers, mappings)
-        except ValueError as problem:
-            raise _refuse(problem) from None
+    impact = _run(lambda c: revise_rules(c.uow, c.offers, c.read_rule_mappings(file)))
     if as_json:
         typer.echo(json.dumps(impact, ensure_ascii=False))
         return
@@ -153,12 +150,7 @@ def claim_command(
     as_json: JsonOption = False,
 ) -> None:
     """Claim the trade-in or discount subsidy a stored quote applied for RULE."""
-    with open_container() as container:
-        container.migrate()
-        try:
-            claim = file_claim(container.uow, quote_id, rule)
-        except (OfferNotFoundError, ValueError) as problem:
-            raise _refuse(problem) from None
+    claim = _run(lambda c: file_claim(c.uow, quote_id, rule))
     if as_json:
         typer.echo(json.dumps(claim, ensure_ascii=False))
     else:
