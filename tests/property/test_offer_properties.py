@@ -23,6 +23,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from nevrural.adapters.files.policy_yaml import load_packaged_policies
+from nevrural.core.offers.batch import quote_batch
 from nevrural.core.offers.catalogue import Catalogue
 from nevrural.core.offers.quote import Quote, quote_purchase
 from nevrural.core.offers.request import parse_quote_request
@@ -304,3 +305,20 @@ def test_same_input_gives_an_identical_quote(catalogue: Catalogue, data: dict[st
     first = quote_purchase(catalogue, request)
     assert quote_purchase(catalogue, request) == first
     assert quote_purchase(catalogue, parse_quote_request(data)) == first
+
+
+@SETTINGS
+@given(catalogue=catalogues(), batch=st.lists(quote_requests(), min_size=1, max_size=12))
+def test_batch_quotes_equal_single_quotes(
+    catalogue: Catalogue, batch: list[dict[str, Any]]
+) -> None:
+    """quote_batch gives each buyer exactly the quote quote_purchase gives, reasons included."""
+    requests = [parse_quote_request(data) for data in batch]
+    together = quote_batch(catalogue, requests)
+    for request, quote in zip(requests, together, strict=True):
+        single = quote_purchase(catalogue, request)
+        assert quote == single
+        assert [(n.rule_id, n.reason.en) for n in quote.not_applied] == [
+            (n.rule_id, n.reason.en) for n in single.not_applied
+        ]
+        assert quote.tco_5y_cny == single.tco_5y_cny

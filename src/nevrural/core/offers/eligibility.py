@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nevrural.core.offers.request import NewVehicle, QuoteRequest
     from nevrural.core.offers.rules import Conditions, PolicyRule
 
-__all__ = ["QuoteContext", "check_conditions", "check_rule", "months_before"]
+__all__ = ["QuoteContext", "check_conditions", "check_rule", "months_before", "not_in_force"]
 
 
 def months_before(on: date, months: int) -> date:
@@ -154,14 +154,19 @@ def check_rule(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:
     """
     on = ctx.request.purchase_date
     if not rule.is_in_force(on):
-        end = rule.effective_to
-        return reason(
-            "not_in_force",
-            start=rule.effective_from.isoformat(),
-            end=("长期", "further notice") if end is None else (end.isoformat(), end.isoformat()),
-            on=on.isoformat(),
-        )
+        return not_in_force(rule, on.isoformat())
     return check_conditions(rule, ctx)
+
+
+def not_in_force(rule: PolicyRule, on_text: str) -> Reason:
+    """The reason for a purchase on `on_text` (ISO date) outside the rule's dates."""
+    end = rule.effective_to
+    return reason(
+        "not_in_force",
+        start=rule.effective_from.isoformat(),
+        end=("长期", "further notice") if end is None else (end.isoformat(), end.isoformat()),
+        on=on_text,
+    )
 
 
 def check_conditions(rule: PolicyRule, ctx: QuoteContext) -> Reason | None:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from nevrural.core.offers.reasons import Reason
     from nevrural.core.offers.request import QuoteRequest
 
-__all__ = ["NotApplied", "Quote", "QuoteItem", "quote_purchase"]
+__all__ = ["NotApplied", "Quote", "QuoteItem", "petrol_car_of", "quote_purchase"]
 
 _ZERO = Decimal(0)
 _MAINTENANCE_NEV = MODELLED_MAINTENANCE_CNY_PER_KM["nev"]
@@ -284,7 +284,7 @@ def _not_applied(priced: Priced) -> tuple[NotApplied, ...]:
     )
 
 
-def _petrol_car(request: QuoteRequest) -> tuple[NewVehicle, Decimal, bool]:
+def petrol_car_of(request: QuoteRequest) -> tuple[NewVehicle, Decimal, bool]:
     """The comparable petrol car, its L/100 km, and whether both were modelled."""
     vehicle = request.new_vehicle
     given = request.comparable_petrol
@@ -336,7 +336,7 @@ def _parts(ownership: Ownership) -> dict[str, Decimal]:
 def quote_purchase(catalogue: Catalogue, request: QuoteRequest) -> Quote:
     """The quote for `request` under `catalogue` (pure and deterministic)."""
     priced = price_purchase(catalogue, QuoteContext.of(request))
-    petrol_car, petrol_l, is_modelled = _petrol_car(request)
+    petrol_car, petrol_l, is_modelled = petrol_car_of(request)
     petrol = price_purchase(catalogue, QuoteContext.of(request, petrol_car), with_refusals=False)
     nev_own = _ownership(priced, request, None)
     petrol_own = _ownership(petrol, request, petrol_l)
