@@ -9,8 +9,8 @@ context with 34 digits, so the caller's context never changes the result.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from typing import NamedTuple
 
 from nevrural.core.offers.money import div_half_up, scale_half_up
 
@@ -46,8 +46,7 @@ def monthly_payment_fen(principal_fen: int, apr_pct: Decimal, term_months: int) 
     return int(payment.quantize(_ONE, rounding=ROUND_HALF_UP, context=_CONTEXT))
 
 
-@dataclass(frozen=True, slots=True)
-class Loan:
+class Loan(NamedTuple):
     """A loan on an invoice price: all amounts in fen."""
 
     down_payment_fen: int

@@ -23,7 +23,7 @@ Every reduction leaves a `Reason` on the item; every refusal one on the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from nevrural.core.offers.money import cny_of
 from nevrural.core.offers.reasons import Reason, reason
@@ -47,8 +47,7 @@ class Applied:
     note: Reason | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
+class Refused(NamedTuple):
     """A rule that does not pay, and why."""
 
     rule: PolicyRule

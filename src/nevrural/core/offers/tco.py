@@ -13,8 +13,8 @@ the request does not give the comparable car; every quote lists them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from nevrural.core.offers.amounts import HORIZON_YEARS
 from nevrural.core.offers.money import fen_of_cny
@@ -43,8 +43,7 @@ MODELLED_PETROL_L_PER_100KM = {
 MODELLED_PETROL_DISPLACEMENT_L = Decimal("1.5")
 
 
-@dataclass(frozen=True, slots=True)
-class Ownership:
+class Ownership(NamedTuple):
     """Five-year cost of ownership and its parts, fen."""
 
     net_price_fen: int
