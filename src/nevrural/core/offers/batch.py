@@ -159,6 +159,23 @@ def _ownerships(
     ]
 
 
+def _partitions(choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of the choice matrix and each buyer's row number among them.
+
+    Rows are packed into one integer when they fit (a 1-D unique is far faster than
+    a row-wise one); otherwise the rows are compared whole.
+    """
+    shifted = choice - choice.min(initial=0)
+    base = int(shifted.max(initial=0)) + 1
+    if base ** choice.shape[1] < 2**62:
+        weights = base ** np.arange(choice.shape[1], dtype=np.int64)
+        packed = shifted @ weights
+        _, first, partition = np.unique(packed, return_index=True, return_inverse=True)
+        return choice[first], partition.ravel()
+    keys, partition = np.unique(choice, axis=0, return_inverse=True)
+    return keys, partition.ravel()
+
+
 def price_batch(
     catalogue: Catalogue, contexts: Sequence[QuoteContext], *, with_refusals: bool = True
 ) -> list[Priced]:
@@ -166,10 +183,12 @@ def price_batch(
     if not contexts:
         return []
     rule_ids, choice, versions_of = _choices(catalogue, contexts, with_refusals)
-    keys, partition = np.unique(choice, axis=0, return_inverse=True)
+    keys, partition = _partitions(choice)
     result: list[Priced | None] = [None] * len(contexts)
+    order = np.argsort(partition, kind="stable")
+    bounds = np.searchsorted(partition[order], np.arange(len(keys) + 1))
     for key_index, key in enumerate(keys):
-        members = np.flatnonzero(partition.ravel() == key_index).tolist()
+        members = order[bounds[key_index] : bounds[key_index + 1]].tolist()
         priced = price_partition(
             catalogue,
             [contexts[i] for i in members],

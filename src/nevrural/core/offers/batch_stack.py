@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nevrural.core.offers.batch_loans import Loans
 from nevrural.core.offers.batch_rules import Columns, early_amounts, eligible
 from nevrural.core.offers.eligibility import check_conditions, not_in_force
-from nevrural.core.offers.finance import Loan, loan_of
+from nevrural.core.offers.finance import Loan
 from nevrural.core.offers.money import cny_of
 from nevrural.core.offers.pricing import Priced
 from nevrural.core.offers.reasons import Reason, reason
@@ -177,39 +178,69 @@ def _stack(
         )
 
 
-class _Loans:
-    """Each financed buyer's loan at each APR tried (the scalar `loan_of`)."""
+class _Finance:
+    """The partition's financed buyers: their loans and the APR reached so far."""
 
-    def __init__(self, contexts: Sequence[QuoteContext], invoice: np.ndarray) -> None:
-        self.contexts = contexts
-        self.invoice = invoice
-        self.memo: dict[tuple[int, Decimal], Loan] = {}
+    def __init__(
+        self, contexts: Sequence[QuoteContext], cols: Columns, invoice: np.ndarray
+    ) -> None:
+        index = np.flatnonzero(cols.has_finance)
+        finances = [contexts[i].request.finance for i in index.tolist()]
+        self.loans = Loans(
+            invoice,
+            [f.down_payment_pct for f in finances if f is not None],
+            cols.term[index].astype(np.int64),
+            index,
+        )
+        self.index = index
+        self.apr: list[Decimal] = [f.apr_pct for f in finances if f is not None]
+        self.payment, self.interest = self.loans.interest(self.apr)
 
-    def at(self, i: int, apr: Decimal) -> Loan:
-        loan = self.memo.get((i, apr))
-        if loan is None:
-            finance = self.contexts[i].request.finance
-            assert finance is not None
-            loan = loan_of(int(self.invoice[i]), finance.down_payment_pct, finance.term_months, apr)
-            self.memo[(i, apr)] = loan
-        return loan
+    def saving(self, points: Decimal, where: np.ndarray) -> np.ndarray:
+        """Interest saved alone by `points` off each buyer's APR, where `where` holds."""
+        values = np.zeros(len(where), dtype=np.int64)
+        lower = [max(apr - points, _ZERO) for apr in self.apr]
+        _, interest = self.loans.interest(lower)
+        values[self.index] = np.where(where[self.index], self.interest - interest, 0)
+        return values
+
+    def apply(self, points: Decimal, where: np.ndarray) -> np.ndarray:
+        """Take `points` off the APR reached where `where` holds; the interest saved."""
+        on = where[self.index]
+        values = np.zeros(len(where), dtype=np.int64)
+        if not on.any():
+            return values
+        apr = [
+            max(a - points, _ZERO) if o else a for a, o in zip(self.apr, on.tolist(), strict=True)
+        ]
+        payment, interest = self.loans.interest(apr)
+        values[self.index] = np.where(on, self.interest - interest, 0)
+        self.apr = apr
+        self.payment = np.where(on, payment, self.payment)
+        self.interest = np.where(on, interest, self.interest)
+        return values
 
 
-def _late_values(slot: _Slot, ok: np.ndarray, tax: np.ndarray, loans: _Loans) -> np.ndarray:
+def _late_values(slot: _Slot, ok: np.ndarray, tax: np.ndarray, finance: _Finance) -> np.ndarray:
     amount = slot.rule.amount
     if amount.kind == "tax_relief":
         numerator, denominator = amount.share.as_integer_ratio()
         quotient, remainder = np.divmod(tax * numerator, denominator)
         values = quotient + (2 * remainder >= denominator)
         return values if amount.cap_fen is None else np.minimum(values, amount.cap_fen)
-    values = np.zeros(len(ok), dtype=np.int64)
-    for i in np.flatnonzero(ok).tolist():
-        finance = loans.contexts[i].request.finance
-        if finance is not None:
-            base = loans.at(i, finance.apr_pct)
-            cheaper = loans.at(i, max(finance.apr_pct - amount.apr_points, _ZERO))
-            values[i] = base.interest_fen - cheaper.interest_fen
-    return values
+    return finance.saving(amount.apr_points, ok)
+
+
+def _apply_late(late: list[_Slot], tax: np.ndarray, finance: _Finance) -> None:
+    """Reliefs and loan offers in order, each on what the earlier ones left."""
+    left = tax.copy()
+    for slot in late:
+        if slot.rule.amount.kind == "tax_relief":
+            slot.amount = np.where(slot.kept, np.minimum(slot.amount, left), slot.amount)
+            left = left - np.where(slot.kept, slot.amount, 0)
+        else:
+            saved = finance.apply(slot.rule.amount.apr_points, slot.kept)
+            slot.amount = np.where(slot.kept, saved, slot.amount)
 
 
 def _screen(
@@ -272,15 +303,16 @@ def price_partition(
     invoice = cols.price_fen - discount
     quotient, remainder = np.divmod(invoice * 10, 113)
     tax = quotient + (2 * remainder >= 113)
-    loans = _Loans(contexts, invoice)
+    finance = _Finance(contexts, cols, invoice)
     for slot in late:
         ok = slot.kept
-        slot.amount = np.where(ok, _late_values(slot, ok, tax, loans), 0)
+        slot.amount = np.where(ok, _late_values(slot, ok, tax, finance), 0)
         slot.kept = ok & (slot.amount > 0)
         refusals.add_shared(slot, ok & ~slot.kept, reason("worth_nothing"))
     paid = {s.rule.rule_id: s.kept.copy() for s in early}
     _stack(late, (), paid, refusals, catalogue.title_of, None)
-    return _assemble_all(contexts, early, late, versions, refusals, invoice, tax, loans)
+    _apply_late(late, tax, finance)
+    return _assemble_all(contexts, early, late, versions, refusals, invoice, tax, finance)
 
 
 def _assemble_all(
@@ -291,55 +323,40 @@ def _assemble_all(
     refusals: _Refusals,
     invoice: np.ndarray,
     tax: np.ndarray,
-    loans: _Loans,
+    finance: _Finance,
 ) -> list[Priced]:
     """One `Priced` per buyer from the arrays (read as lists: far faster per item)."""
-    early_rows = [
+    rows = [
         (s.position, s.rule, s.rule.category, s.kept.tolist(), s.amount.tolist(), s.notes)
-        for s in early
+        for s in [*early, *late]
     ]
-    late_rows = [
-        (
-            s.position,
-            s.rule,
-            s.rule.category,
-            s.kept.tolist(),
-            s.amount.tolist(),
-            s.rule.amount.kind == "tax_relief",
+    loans: list[Loan | None] = [None] * len(contexts)
+    aprs: list[Decimal] = [_ZERO] * len(contexts)
+    plan = finance.loans
+    for k, (i, down, principal, payment, term) in enumerate(
+        zip(
+            finance.index.tolist(),
+            plan.down.tolist(),
+            plan.principal.tolist(),
+            finance.payment.tolist(),
+            plan.term.tolist(),
+            strict=True,
         )
-        for s in late
-    ]
-    version_tuple = tuple(versions)
-    found = []
-    for i, (ctx, invoice_fen, tax_fen) in enumerate(
-        zip(contexts, invoice.tolist(), tax.tolist(), strict=True)
     ):
-        finance = ctx.request.finance
-        apr = _ZERO if finance is None else finance.apr_pct
-        loan = None if finance is None else loans.at(i, apr)
+        aprs[i] = finance.apr[k]
+        loans[i] = Loan(down, principal, payment, term, finance.apr[k])
+    version_tuple = tuple(versions)
+    is_mixed = bool(late)
+    found = []
+    for i, (invoice_fen, tax_fen) in enumerate(zip(invoice.tolist(), tax.tolist(), strict=True)):
         items: list[tuple[int, Applied]] = []
         totals: dict[str, int] = {}
-        for position, rule, category, kept, amounts, notes in early_rows:
+        for position, rule, category, kept, amounts, notes in rows:
             if kept[i]:
                 amount = amounts[i]
                 items.append((position, Applied(rule, amount, None if notes is None else notes[i])))
                 totals[category] = totals.get(category, 0) + amount
-        left = tax_fen
-        for position, rule, category, kept, amounts, is_relief in late_rows:
-            if not kept[i]:
-                continue
-            amount = amounts[i]
-            if is_relief:
-                amount = min(amount, left)
-                left -= amount
-            elif loan is not None:
-                apr = max(apr - rule.amount.apr_points, _ZERO)
-                cheaper = loans.at(i, apr)
-                amount = loan.interest_fen - cheaper.interest_fen
-                loan = cheaper
-            items.append((position, Applied(rule, amount, None)))
-            totals[category] = totals.get(category, 0) + amount
-        if late_rows:
+        if is_mixed:
             items.sort(key=_first)
         refused = refusals.by_buyer[i]
         if len(refused) > 1:
@@ -356,8 +373,8 @@ def _assemble_all(
                 tax_fen,
                 tax_after,
                 max(invoice_fen + tax_after - totals.get("trade-in", 0), 0),
-                loan,
-                apr,
+                loans[i],
+                aprs[i],
             )
         )
     return found

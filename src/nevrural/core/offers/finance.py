@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from nevrural.core.offers.money import div_half_up, scale_half_up
 
-__all__ = ["Loan", "loan_of", "monthly_payment_fen"]
+__all__ = ["Loan", "annuity_factor", "loan_of", "monthly_payment_fen"]
 
 _CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
 _ONE = Decimal(1)
@@ -22,7 +22,7 @@ _MONTHS_PER_YEAR_PERCENT = Decimal(1200)
 
 
 @functools.lru_cache(maxsize=4096)
-def _annuity_factor(apr_pct: Decimal, term_months: int) -> Decimal:
+def annuity_factor(apr_pct: Decimal, term_months: int) -> Decimal:
     """``r / (1 − (1 + r)^−n)`` for ``r = APR / 1200`` (cached: few distinct offers)."""
     rate = _CONTEXT.divide(apr_pct, _MONTHS_PER_YEAR_PERCENT)
     growth = _CONTEXT.power(_CONTEXT.add(_ONE, rate), -term_months)
@@ -41,7 +41,7 @@ def monthly_payment_fen(principal_fen: int, apr_pct: Decimal, term_months: int) 
         return 0
     if apr_pct == 0:
         return div_half_up(principal_fen, term_months)
-    factor = _annuity_factor(apr_pct, term_months)
+    factor = annuity_factor(apr_pct, term_months)
     payment = _CONTEXT.multiply(Decimal(principal_fen), factor)
     return int(payment.quantize(_ONE, rounding=ROUND_HALF_UP, context=_CONTEXT))
 
