@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nevrural.core.offers.batch_rules import Columns
 from nevrural.core.offers.batch_stack import price_partition
 from nevrural.core.offers.eligibility import QuoteContext
 from nevrural.core.offers.money import fen_of_cny
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from nevrural.core.offers.catalogue import Catalogue
     from nevrural.core.offers.pricing import Priced
-    from nevrural.core.offers.request import QuoteRequest
+    from nevrural.core.offers.request import NewVehicle, QuoteRequest
     from nevrural.core.offers.rules import PolicyRule
 
 __all__ = ["quote_batch"]
@@ -177,11 +178,17 @@ def _partitions(choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def price_batch(
-    catalogue: Catalogue, contexts: Sequence[QuoteContext], *, with_refusals: bool = True
+    catalogue: Catalogue,
+    contexts: Sequence[QuoteContext],
+    *,
+    with_refusals: bool = True,
+    columns: Columns | None = None,
 ) -> list[Priced]:
-    """`price_purchase` for every context (petrol contexts: one powertrain for all)."""
+    """`price_purchase` for every context (petrol contexts: one powertrain for all);
+    `columns` are the contexts' columns when already built."""
     if not contexts:
         return []
+    cols = Columns(contexts) if columns is None else columns
     rule_ids, choice, versions_of = _choices(catalogue, contexts, with_refusals)
     keys, partition = _partitions(choice)
     result: list[Priced | None] = [None] * len(contexts)
@@ -191,13 +198,29 @@ def price_batch(
         members = order[bounds[key_index] : bounds[key_index + 1]].tolist()
         priced = price_partition(
             catalogue,
-            [contexts[i] for i in members],
+            cols.take(members),
             [(rule_ids[c], versions_of[c], int(k)) for c, k in enumerate(key) if k != -1],
             with_refusals=with_refusals,
         )
         for i, p in zip(members, priced, strict=True):
             result[i] = p
     return result  # type: ignore[return-value]
+
+
+def _petrol_cars(requests: Sequence[QuoteRequest]) -> list[tuple[NewVehicle, Decimal, bool]]:
+    """`petrol_car_of` each request, built once per (class, price) when modelled."""
+    shared: dict[tuple[str, int], tuple[NewVehicle, Decimal, bool]] = {}
+    cars = []
+    for request in requests:
+        if request.comparable_petrol is not None:
+            cars.append(petrol_car_of(request))
+            continue
+        key = (request.new_vehicle.vehicle_class, request.new_vehicle.price_fen)
+        car = shared.get(key)
+        if car is None:
+            car = shared[key] = petrol_car_of(request)
+        cars.append(car)
+    return cars
 
 
 def quote_batch(catalogue: Catalogue, requests: Sequence[QuoteRequest]) -> list[Quote]:
@@ -217,13 +240,19 @@ def quote_batch(catalogue: Catalogue, requests: Sequence[QuoteRequest]) -> list[
 
 def _quote_batch(catalogue: Catalogue, requests: Sequence[QuoteRequest]) -> list[Quote]:
     contexts = [QuoteContext.of(r) for r in requests]
-    nev = price_batch(catalogue, contexts)
-    cars = [petrol_car_of(r) for r in requests]
+    columns = Columns(contexts)
+    nev = price_batch(catalogue, contexts, columns=columns)
+    cars = _petrol_cars(requests)
     petrol_contexts = [
         QuoteContext(c.request, car, c.is_passenger, c.old_group, c.owned_since, _NO_ENERGY)
         for c, (car, _, _) in zip(contexts, cars, strict=True)
     ]
-    petrol = price_batch(catalogue, petrol_contexts, with_refusals=False)
+    petrol = price_batch(
+        catalogue,
+        petrol_contexts,
+        with_refusals=False,
+        columns=columns.with_vehicles(petrol_contexts),
+    )
     nev_own = _ownerships(nev, requests, None)
     petrol_own = _ownerships(petrol, requests, [litres for _, litres, _ in cars])
     return [

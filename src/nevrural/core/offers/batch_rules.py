@@ -30,17 +30,11 @@ class Columns:
     """The buyers' features the conditions read, one array each."""
 
     def __init__(self, contexts: Sequence[QuoteContext]) -> None:
-        self.contexts = contexts
+        self.contexts = list(contexts)
         requests = [c.request for c in contexts]
-        vehicles = [c.vehicle for c in contexts]
         olds = [r.old_vehicle for r in requests]
         self.n = len(contexts)
-        self.powertrain = np.array([v.powertrain for v in vehicles], dtype=object)
-        self.vehicle_class = np.array([v.vehicle_class for v in vehicles], dtype=object)
-        self.is_passenger = np.array([c.is_passenger for c in contexts], dtype=bool)
-        self.price_fen = np.array([v.price_fen for v in vehicles], dtype=np.int64)
-        self.displacement = [v.displacement_l for v in vehicles]
-        self.in_catalogue = np.array([v.is_in_tax_catalogue for v in vehicles], dtype=bool)
+        self._set_vehicles(contexts)
         self.residency = np.array([r.buyer.residency for r in requests], dtype=object)
         self.has_used = np.array([r.buyer.has_used_subsidy_this_year for r in requests], bool)
         self.has_old = np.array([o is not None and o.disposal is not None for o in olds], bool)
@@ -59,6 +53,35 @@ class Columns:
         self.old_passenger = np.array([o is not None and o.is_passenger for o in olds], bool)
         self.has_finance = np.array([r.finance is not None for r in requests], dtype=bool)
         self.term = np.array([0 if r.finance is None else r.finance.term_months for r in requests])
+
+    def _set_vehicles(self, contexts: Sequence[QuoteContext]) -> None:
+        vehicles = [c.vehicle for c in contexts]
+        self.powertrain = np.array([v.powertrain for v in vehicles], dtype=object)
+        self.vehicle_class = np.array([v.vehicle_class for v in vehicles], dtype=object)
+        self.is_passenger = np.array([c.is_passenger for c in contexts], dtype=bool)
+        self.price_fen = np.array([v.price_fen for v in vehicles], dtype=np.int64)
+        self.displacement = [v.displacement_l for v in vehicles]
+        self.in_catalogue = np.array([v.is_in_tax_catalogue for v in vehicles], dtype=bool)
+
+    def with_vehicles(self, contexts: Sequence[QuoteContext]) -> Columns:
+        """The same buyers pricing the cars of `contexts` (e.g. the petrol comparison)."""
+        copy = self.take(range(self.n))
+        copy.contexts = list(contexts)
+        copy._set_vehicles(contexts)
+        return copy
+
+    def take(self, index: Sequence[int] | range) -> Columns:
+        """The columns of the buyers at `index`, in that order."""
+        picked = list(index)
+        at = np.asarray(picked, dtype=np.int64)
+        copy = object.__new__(Columns)
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(copy, name, value[at])
+            elif isinstance(value, list):
+                setattr(copy, name, [value[i] for i in picked])
+        copy.n = len(picked)
+        return copy
 
     def isin(self, column: np.ndarray, allowed: frozenset[str]) -> np.ndarray:
         """Whether each value of an object column is one of `allowed`."""

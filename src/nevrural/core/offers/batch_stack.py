@@ -285,14 +285,14 @@ def _screen(
 
 def price_partition(
     catalogue: Catalogue,
-    contexts: Sequence[QuoteContext],
+    cols: Columns,
     slots: Sequence[tuple[str, tuple[PolicyRule, ...], int]],
     *,
     with_refusals: bool,
 ) -> list[Priced]:
-    """`price_purchase` of each context; `slots` are the rules with their version index
-    (``-2 - k``: version ``k`` refused for its dates), in catalogue order."""
-    cols = Columns(contexts)
+    """`price_purchase` of each buyer of `cols`; `slots` are the rules with their
+    version index (``-2 - k``: version ``k`` refused for its dates), in catalogue order."""
+    contexts = cols.contexts
     refusals = _Refusals(cols.n, with_refusals)
     early, late, versions = _screen(catalogue, cols, slots, refusals)
     _stack(early, catalogue.caps, {}, refusals, catalogue.title_of, cols.price_fen)
