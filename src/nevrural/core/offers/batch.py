@@ -126,7 +126,7 @@ def _energy_fen(km5: np.ndarray, units: Sequence[Decimal], prices: Sequence[Deci
     if units_i is not None and prices_i is not None:
         product = km5 * units_i * prices_i  # fen × 10^8
         if bool(np.all(product >= 0)) and int(product.max(initial=0)) < 2**62:
-            return [int(x) for x in _round_div(product, 10 ** (2 * _SCALE_DIGITS))]
+            return _round_div(product, 10 ** (2 * _SCALE_DIGITS)).tolist()  # type: ignore[no-any-return]
     return [
         fen_of_cny(int(k) * u / 100 * p)
         for k, u, p in zip(km5.tolist(), units, prices, strict=True)
@@ -148,16 +148,14 @@ def _ownerships(
     energy = _energy_fen(km5, units, prices)
     rate_num, rate_den = (rate * 100).as_integer_ratio()
     maintenance = _round_div(km5 * rate_num, rate_den)
-    return [
-        Ownership(
-            p.net_price_fen,
-            0 if p.loan is None else p.loan.interest_fen,
-            e,
-            int(m),
-            p.totals_fen.get("energy", 0) + p.totals_fen.get("service", 0),
-        )
-        for p, e, m in zip(priced, energy, maintenance, strict=True)
-    ]
+    found = []
+    for p, e, m in zip(priced, energy, maintenance.tolist(), strict=True):
+        totals = p.totals_fen
+        loan = p.loan
+        credits = (totals.get("energy", 0) + totals.get("service", 0)) if totals else 0
+        interest = 0 if loan is None else loan.interest_fen
+        found.append(Ownership(p.net_price_fen, interest, e, m, credits))
+    return found
 
 
 def _partitions(choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
