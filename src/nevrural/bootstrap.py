@@ -19,6 +19,7 @@ from nevrural.adapters.files.offer_files import (
 )
 from nevrural.adapters.files.orlib import OrlibPMedian, read_orlib_pmed
 from nevrural.adapters.files.siting_points import read_siting_points
+from nevrural.adapters.files.solomon import read_solomon
 from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
 from nevrural.config import Settings
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from nevrural.core.routing.vrptw import VrptwProblem
     from nevrural.core.siting.points import PointSites
 
 __all__ = ["Container", "FileTableReader", "build_container"]
@@ -82,6 +84,10 @@ class Container:
     def read_orlib_pmed(self, path: Path) -> OrlibPMedian:
         """An OR-Library p-median instance (refused whole on any problem)."""
         return read_orlib_pmed(path)
+
+    def read_solomon(self, path: Path) -> VrptwProblem:
+        """A Solomon VRPTW instance, CVRPLIB convention (refused whole on any problem)."""
+        return read_solomon(path)
 
     def read_siting_points(
         self,

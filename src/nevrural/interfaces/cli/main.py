@@ -12,6 +12,7 @@ from rich.console import Console
 from nevrural.interfaces.cli.atlas import atlas_app
 from nevrural.interfaces.cli.offers import offer_app
 from nevrural.interfaces.cli.planning import linkage_command, target_command
+from nevrural.interfaces.cli.routing import route_app
 from nevrural.interfaces.cli.runtime import open_container, prepare_platform
 from nevrural.interfaces.cli.siting import site_app
 from nevrural.interfaces.cli.siting_plans import charging_command, repair_command
@@ -31,6 +32,7 @@ site_app.command("charging")(charging_command)
 site_app.command("repair")(repair_command)
 app.add_typer(site_app, name="site")
 app.add_typer(offer_app, name="offer")
+app.add_typer(route_app, name="route")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 demo_app = typer.Typer(help="The demo campaign.", no_args_is_help=True)

@@ -1,0 +1,11 @@
+"""Routing: caravan tours and service rounds on PyVRP.
+
+* :mod:`~nevrural.core.routing.vrptw` — the vehicle routing problem with time windows
+  (one depot, capacity, time windows, service durations) and the CVRPLIB convention
+  for Solomon instances (Euclidean distances truncated to one decimal, in integers);
+* :mod:`~nevrural.core.routing.vrptw_check` — an independent feasibility checker and the
+  cost of given routes, written without PyVRP;
+* :mod:`~nevrural.core.routing.vrptw_solve` — the PyVRP solve (iterated local search).
+"""
+
+__all__: list[str] = []
