@@ -3,8 +3,9 @@
 A new version of a rule whose effective dates reach back over purchases already
 quoted (``effective_from`` before its publication) changes what those buyers are
 owed. `retro_impact` re-prices every stored quote that falls within the new version's
-dates and covers the buyer's county, under the catalogue *with* the new version, and
-compares item by item with what was quoted — a change of one rule can move others
+dates and covers the buyer's county, all at once
+(:func:`~nevrural.core.offers.batch.price_batch`) under the catalogue *with* the new
+version, and compares item by item with what was quoted — a change of one rule can move others
 through exclusivity, prerequisites and caps, so every item is compared, not only the
 revised rule. For each quote it reports the change per rule and in total (positive:
 a top-up owed to the buyer; negative: a claw-back), and for each claim filed against
@@ -16,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nevrural.core.offers.batch import price_batch
 from nevrural.core.offers.eligibility import QuoteContext
 from nevrural.core.offers.money import cny_of
-from nevrural.core.offers.pricing import price_purchase
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -93,11 +94,10 @@ def retro_impact(
     `new_catalogue` already holds `revised`. Quotes outside its dates or jurisdiction,
     and quotes whose amounts come out unchanged, are left out. Sorted by quote id.
     """
+    affected = [quote for quote in stored if _affects(revised, quote)]
+    repriced = price_batch(new_catalogue, [QuoteContext.of(q.request) for q in affected])
     changes = []
-    for quote in stored:
-        if not _affects(revised, quote):
-            continue
-        priced = price_purchase(new_catalogue, QuoteContext.of(quote.request))
+    for quote, priced in zip(affected, repriced, strict=True):
         now = {i.rule.rule_id: i.amount_fen for i in priced.items if i.rule.category in _PAID_OUT}
         rule_ids = sorted(set(now) | set(quote.amounts_fen))
         deltas = {r: now.get(r, 0) - quote.amounts_fen.get(r, 0) for r in rule_ids}
