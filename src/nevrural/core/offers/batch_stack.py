@@ -17,10 +17,9 @@ from nevrural.core.offers.batch_loans import Loans
 from nevrural.core.offers.batch_rules import Columns, early_amounts, eligible
 from nevrural.core.offers.eligibility import check_conditions, not_in_force
 from nevrural.core.offers.finance import Loan
-from nevrural.core.offers.money import cny_of
 from nevrural.core.offers.pricing import Priced
 from nevrural.core.offers.reasons import Reason, reason
-from nevrural.core.offers.stacking import PRICE_CUTS, Applied, Refused
+from nevrural.core.offers.stacking import PRICE_CUTS, Applied, Refused, cap_note, floor_note
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -158,23 +157,13 @@ def _stack(
     for cap in caps:
         members = [s for s in slots if cap.counts(s.rule)]
         if members:
-            _reduce(
-                members,
-                cap.cap_fen,
-                lambda before, after, cap=cap: reason(  # type: ignore[misc]
-                    "capped",
-                    title=(cap.title_zh, cap.title_en),
-                    limit=cny_of(cap.cap_fen),
-                    before=cny_of(before),
-                    after=cny_of(after),
-                ),
-            )
+            _reduce(members, cap.cap_fen, cap_note(cap))
     cuts = [s for s in slots if s.rule.category in PRICE_CUTS]
     if price_fen is not None and cuts:
         _reduce(
             cuts,
             price_fen,
-            lambda before, after: reason("price_floor", before=cny_of(before), after=cny_of(after)),
+            floor_note,
         )
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from nevrural.core.offers.rules import CombinedCap, PolicyRule
 
-__all__ = ["Applied", "Refused", "stack"]
+__all__ = ["PRICE_CUTS", "Applied", "Refused", "cap_note", "floor_note", "stack"]
 
 PRICE_CUTS = frozenset({"discount", "trade-in"})
 
@@ -115,20 +115,29 @@ def _reduce(
         excess -= cut
 
 
+def cap_note(cap: CombinedCap) -> Callable[[int, int], Reason]:
+    """The note on an item `cap` reduced from ``before`` to ``after`` fen."""
+
+    def note(before: int, after: int) -> Reason:
+        return reason(
+            "capped",
+            title=(cap.title_zh, cap.title_en),
+            limit=cny_of(cap.cap_fen),
+            before=cny_of(before),
+            after=cny_of(after),
+        )
+
+    return note
+
+
+def floor_note(before: int, after: int) -> Reason:
+    """The note on an item the price floor reduced from ``before`` to ``after`` fen."""
+    return reason("price_floor", before=cny_of(before), after=cny_of(after))
+
+
 def _caps(items: list[Applied], caps: Sequence[CombinedCap]) -> None:
     for cap in caps:
-        members = [i for i in items if cap.counts(i.rule)]
-        _reduce(
-            members,
-            cap.cap_fen,
-            lambda before, after, cap=cap: reason(  # type: ignore[misc]
-                "capped",
-                title=(cap.title_zh, cap.title_en),
-                limit=cny_of(cap.cap_fen),
-                before=cny_of(before),
-                after=cny_of(after),
-            ),
-        )
+        _reduce([i for i in items if cap.counts(i.rule)], cap.cap_fen, cap_note(cap))
 
 
 def stack(
@@ -162,6 +171,6 @@ def stack(
         _reduce(
             cuts,
             price_fen,
-            lambda before, after: reason("price_floor", before=cny_of(before), after=cny_of(after)),
+            floor_note,
         )
     return items, refused
