@@ -252,7 +252,7 @@ def solve_benders(
 
     Raises
     ------
-    ValueError
+    PMedianInfeasible
         When HiGHS proves that no choice of sites serves every point.
     """
     master = Master(data, run)
@@ -270,8 +270,7 @@ def solve_benders(
             mip_bound, is_optimal, mip_rounds = _highs_branch_and_cut(search)
             tree_bound = max(tree_bound, mip_bound)
         lower = max(lower, min(tree_bound, outside))
-    if run.is_integral and math.isfinite(lower):
-        lower = float(math.ceil(lower - 1e-6))
+    lower = run.rounded_bound(lower)
     best = search.best
     return ExactOutcome(
         best.is_open,

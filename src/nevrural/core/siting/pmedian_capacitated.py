@@ -161,8 +161,7 @@ def solve_capacitated(
             cost = mip.getInfo().objective_function_value
         bound = mip.getInfo().mip_dual_bound
         lower = max(lower, bound) if math.isfinite(bound) else lower
-    if run.is_integral and math.isfinite(lower):
-        lower = float(math.ceil(lower - 1e-6))
+    lower = run.rounded_bound(lower)
     if values is None:
         empty = np.full(data.n_demand, -1, dtype=np.int64)
         return CapacitatedOutcome(

@@ -73,6 +73,12 @@ class HighsRun:
         """Whether `lower` proves `upper` within the gap."""
         return lower >= self.cutoff(upper)
 
+    def rounded_bound(self, lower: float) -> float:
+        """`lower` rounded up to a whole number when every objective value is one."""
+        if self.is_integral and math.isfinite(lower):
+            return float(math.ceil(lower - 1e-6))
+        return lower
+
 
 @dataclass(frozen=True, eq=False)
 class ExactOutcome:

@@ -97,8 +97,7 @@ def solve_heuristic_path(
         if model_cost(data, again.is_open) < upper:
             is_open, upper = again.is_open, model_cost(data, again.is_open)
     lower = bound.bound
-    if run.is_integral and math.isfinite(lower):
-        lower = float(math.ceil(lower - 1e-6))
+    lower = run.rounded_bound(lower)
     details = {"lagrangian_iterations": float(bound.iterations)}
     return PathOutcome(
         is_open, min(lower, upper), 0.0, run.is_closed(upper, lower), None, None, details

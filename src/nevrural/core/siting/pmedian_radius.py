@@ -258,7 +258,7 @@ def solve_radius(
 
     Raises
     ------
-    ValueError
+    PMedianInfeasible
         When HiGHS proves that no choice of sites serves every point.
     """
     kept = np.minimum(data.n_levels, _served_level(data, is_open) + 1)
@@ -267,8 +267,7 @@ def solve_radius(
     _lp_rounds(rounds)
     is_optimal = _mip_rounds(rounds)
     lower = rounds.lower
-    if run.is_integral and math.isfinite(lower):
-        lower = float(math.ceil(lower - 1e-6))
+    lower = run.rounded_bound(lower)
     return ExactOutcome(
         best.is_open, min(lower, best.cost), rounds.seconds, is_optimal, rounds.lp, 0, rounds.mip, 0
     )
