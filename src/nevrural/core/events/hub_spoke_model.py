@@ -21,6 +21,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from nevrural.core.highs_models import rowwise_lp, silent_highs
+
 if TYPE_CHECKING:
     from nevrural.core.events.hub_spoke_problem import (
         BoolArray,
@@ -218,23 +220,14 @@ def _to_lp(sets: ReachSets, *, is_integer: bool) -> tuple[highspy.HighsLp, float
     matrix = sparse.csr_matrix(sparse.vstack([coverage, budgets]), dtype=np.float64)
     matrix.sum_duplicates()
     matrix.eliminate_zeros()  # structural zeros of the budget rows only
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = m + g, g + 3
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = np.concatenate([np.zeros(m), sets.weight / scale])
-    lp.col_lower_, lp.col_upper_ = np.zeros(m + g), np.ones(m + g)
-    lp.row_lower_ = np.full(g + 3, -_INF)
-    lp.row_upper_ = np.concatenate([np.zeros(g), sets.caps.astype(np.float64)])
-    a = lp.a_matrix_
-    a.format_ = highspy.MatrixFormat.kRowwise
-    a.num_col_, a.num_row_ = lp.num_col_, lp.num_row_
-    a.start_ = matrix.indptr.astype(np.int32)
-    a.index_ = matrix.indices.astype(np.int32)
-    a.value_ = matrix.data.astype(np.float64)
-    if is_integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * m + [
-            highspy.HighsVarType.kContinuous
-        ] * g
+    lp = rowwise_lp(
+        matrix,
+        np.concatenate([np.zeros(m), sets.weight / scale]),
+        (np.zeros(m + g), np.ones(m + g)),
+        (np.full(g + 3, -_INF), np.concatenate([np.zeros(g), sets.caps.astype(np.float64)])),
+        maximise=True,
+        n_integer=m if is_integer else 0,
+    )
     return lp, scale
 
 
@@ -266,19 +259,13 @@ def solve_highs(
 ) -> HighsRun:
     """Solve the MIP (or its LP relaxation) silently; `start` columns are the incumbent."""
     lp, scale = _to_lp(sets, is_integer=is_integer)
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's __init__ is untyped
-    settings: dict[str, bool | float | int] = {
-        "output_flag": False,
+    settings: dict[str, bool | float | int | str] = {
         "time_limit": time_limit_s,
         "mip_rel_gap": mip_rel_gap,
         "mip_abs_gap": 0.0,
         "random_seed": seed,
     }
-    for name, value in settings.items():
-        if highs.setOptionValue(name, value) == highspy.HighsStatus.kError:
-            raise RuntimeError(f"HiGHS refused option {name} = {value}")
-    if highs.passModel(lp) == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS refused the hub-and-spoke model")
+    highs = silent_highs(lp, settings, model_name="hub-and-spoke")
     if start is not None:
         x = np.zeros(sets.n_columns)
         x[start] = 1.0

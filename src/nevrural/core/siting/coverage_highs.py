@@ -18,6 +18,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from nevrural.core.highs_models import rowwise_lp, silent_highs
+
 if TYPE_CHECKING:
     from nevrural.core.siting.coverage_model import CoverSets
     from nevrural.core.siting.problem import FloatArray, IntArray
@@ -119,23 +121,14 @@ def _to_lp(
 ) -> highspy.HighsLp:
     """A HighsLp from a row-wise matrix and bounds; the first `n_integer` columns are integer."""
     col_lower, col_upper, row_lower, row_upper = bounds
-    matrix = sparse.csr_matrix(matrix)
-    matrix.sum_duplicates()
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = int(matrix.shape[1]), int(matrix.shape[0])
-    lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, col_lower, col_upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    a = lp.a_matrix_
-    a.format_ = highspy.MatrixFormat.kRowwise
-    a.num_col_, a.num_row_ = lp.num_col_, lp.num_row_
-    a.start_ = matrix.indptr.astype(np.int32)
-    a.index_ = matrix.indices.astype(np.int32)
-    a.value_ = matrix.data.astype(np.float64)
-    if n_integer:
-        kinds = [highspy.HighsVarType.kInteger] * n_integer
-        lp.integrality_ = kinds + [highspy.HighsVarType.kContinuous] * (lp.num_col_ - n_integer)
-    return lp
+    return rowwise_lp(
+        matrix,
+        cost,
+        (col_lower, col_upper),
+        (row_lower, row_upper),
+        maximise=maximise,
+        n_integer=n_integer,
+    )
 
 
 def _site_bounds(sets: CoverSets) -> tuple[FloatArray, FloatArray]:
@@ -265,9 +258,7 @@ def run_model(
     The ``threads`` option is left alone: HiGHS fixes its thread pool at the first run
     in a process and refuses a later, different value.
     """
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's __init__ is untyped
     settings: dict[str, bool | float | int | str] = {
-        "output_flag": False,
         "time_limit": max(time_limit_s, 1e-3),
         "mip_rel_gap": mip_rel_gap,
         "mip_abs_gap": 0.0,  # the relative gap decides, whatever the scale
@@ -275,11 +266,7 @@ def run_model(
         "solver": solver,
         **(options or {}),
     }
-    for name, value in settings.items():
-        if highs.setOptionValue(name, value) == highspy.HighsStatus.kError:
-            raise RuntimeError(f"HiGHS refused option {name} = {value}")
-    if highs.passModel(model.lp) == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS refused the covering model")
+    highs = silent_highs(model.lp, settings, model_name="covering")
     if start is not None and math.isfinite(float(start.sum())):
         solution = highspy.HighsSolution()
         solution.col_value = np.asarray(start, dtype=np.float64)

@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from nevrural.core.highs_models import rowwise_lp, silent_highs
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -295,25 +297,17 @@ def _to_lp(
     n_integer: int,
 ) -> highspy.HighsLp:
     """A HighsLp from accumulated rows; the first `n_integer` columns are integer."""
-    n_cols = int(cost.size)
-    matrix = rows.matrix(n_cols)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, rows.n
-    lp.sense_ = highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
-    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
-    lp.col_lower_, lp.col_upper_ = col_bounds
-    lp.row_lower_ = np.concatenate(rows.lower or [np.zeros(0)]).astype(np.float64)
-    lp.row_upper_ = np.concatenate(rows.upper or [np.zeros(0)]).astype(np.float64)
-    a = lp.a_matrix_
-    a.format_ = highspy.MatrixFormat.kRowwise
-    a.num_col_, a.num_row_ = n_cols, rows.n
-    a.start_ = matrix.indptr.astype(np.int32)
-    a.index_ = matrix.indices.astype(np.int32)
-    a.value_ = matrix.data.astype(np.float64)
-    if n_integer:
-        kinds = [highspy.HighsVarType.kInteger] * n_integer
-        lp.integrality_ = kinds + [highspy.HighsVarType.kContinuous] * (n_cols - n_integer)
-    return lp
+    return rowwise_lp(
+        rows.matrix(int(cost.size)),
+        cost,
+        col_bounds,
+        (
+            np.concatenate(rows.lower or [np.zeros(0)]),
+            np.concatenate(rows.upper or [np.zeros(0)]),
+        ),
+        maximise=maximise,
+        n_integer=n_integer,
+    )
 
 
 def run_model(
@@ -326,19 +320,13 @@ def run_model(
 ) -> highspy.Highs:
     """Solve silently within `time_limit_s` (HiGHS seconds), offering the site values
     `start` (``(T, n_columns)``) as a partial incumbent that HiGHS completes."""
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's __init__ is untyped
     options: dict[str, bool | float | int | str] = {
-        "output_flag": False,
         "time_limit": max(time_limit_s, 1e-3),
         "mip_rel_gap": mip_rel_gap,
         "mip_abs_gap": 0.0,
         "random_seed": seed,
     }
-    for name, value in options.items():
-        if highs.setOptionValue(name, value) == highspy.HighsStatus.kError:
-            raise RuntimeError(f"HiGHS refused option {name} = {value}")
-    if highs.passModel(model.lp) == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS refused the phased model")
+    highs = silent_highs(model.lp, options, model_name="phased")
     if start is not None:
         values = np.asarray(start, dtype=np.float64).ravel()
         index = np.arange(values.size, dtype=np.int32)
