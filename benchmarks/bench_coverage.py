@@ -35,9 +35,7 @@ import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree, distance_matrix
 
-from nevrural.adapters.packages.atlas_source import PackageAtlasSource
-from nevrural.core.atlas.assembly import assemble_atlas
-from nevrural.core.atlas.divisions import Level
+from bench_siting_national import national_points
 from nevrural.core.geo import DEFAULT_RURAL_CIRCUITY, pairs_within_km
 from nevrural.core.siting.coverage import MCLPParams, solve_mclp
 from nevrural.core.siting.problem import SitingProblem
@@ -124,19 +122,6 @@ def run_sjc() -> bool:
         f"objectives equal: {is_equal}"
     )
     return is_equal
-
-
-def national_points() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Township positions, their weights, and candidate positions (townships + county seats)."""
-    atlas = assemble_atlas(PackageAtlasSource().load())
-    towns = [d for d in atlas.divisions if d.level == Level.TOWNSHIP and d.lon is not None]
-    seats = [d for d in atlas.divisions if d.level == Level.COUNTY and d.lon is not None]
-    t_lon = np.array([d.lon for d in towns], dtype=float)
-    t_lat = np.array([d.lat for d in towns], dtype=float)
-    s_lon = np.concatenate([t_lon, [d.lon for d in seats]])
-    s_lat = np.concatenate([t_lat, [d.lat for d in seats]])
-    weight = np.round(np.random.default_rng(0).lognormal(np.log(20_000), 0.8, len(towns)))
-    return t_lon, t_lat, weight, s_lon, s_lat
 
 
 def run_national(radii_road_km: list[float]) -> bool:

@@ -65,10 +65,12 @@ class CaseResult:
     extra: str
 
 
-def build_instance(seed: int = 0) -> NationalInstance:
-    """The atlas's townships and county seats as a radius-sparse siting problem."""
+def national_points(
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Township positions and seeded weights, and candidate positions (townships +
+    county seats), from the pinned atlas."""
     atlas = assemble_atlas(PackageAtlasSource().load())
-    started = time.perf_counter()
     towns = [d for d in atlas.divisions if d.level == Level.TOWNSHIP and d.lon is not None]
     seats = [d for d in atlas.divisions if d.level == Level.COUNTY and d.lon is not None]
     t_lon = np.array([d.lon for d in towns], dtype=float)
@@ -76,10 +78,19 @@ def build_instance(seed: int = 0) -> NationalInstance:
     s_lon = np.concatenate([t_lon, [d.lon for d in seats]])
     s_lat = np.concatenate([t_lat, [d.lat for d in seats]])
     weight = np.round(np.random.default_rng(seed).lognormal(np.log(20_000), 0.8, len(towns)))
+    return t_lon, t_lat, weight, s_lon, s_lat
+
+
+def build_instance(seed: int = 0) -> NationalInstance:
+    """The atlas's townships and county seats as a radius-sparse siting problem."""
+    t_lon, t_lat, weight, s_lon, s_lat = national_points(seed)
+    started = time.perf_counter()
     points = siting_problem_from_points(
         t_lon, t_lat, weight, s_lon, s_lat, radius_km=RADIUS_KM, k_nearest=K_NEAREST
     )
-    return NationalInstance(points, len(towns), len(seats), time.perf_counter() - started)
+    return NationalInstance(
+        points, t_lon.size, s_lon.size - t_lon.size, time.perf_counter() - started
+    )
 
 
 def run_p_median(instance: NationalInstance) -> CaseResult:
