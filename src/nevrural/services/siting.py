@@ -31,6 +31,7 @@ from nevrural.core.siting.rural import (
     apportion,
 )
 from nevrural.core.targeting.market import MarketParams, estimate_market
+from nevrural.services.county_selection import resolve_counties
 from nevrural.services.county_table import CountyTable, load_county_table, market_inputs
 from nevrural.services.ports import Scenario, ScenarioDraft, UnitOfWork
 from nevrural.services.scenarios import (
@@ -50,7 +51,6 @@ from nevrural.services.siting_requests import ChargingRequest, RepairRequest
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from nevrural.core.atlas.divisions import Division
     from nevrural.core.siting.problem import SitingResult
 
 __all__ = [
@@ -67,33 +67,6 @@ __all__ = [
 KIND = "siting"
 # ASSUMPTION: one trained NEV technician per 500 NEVs in a county's fleet.
 ASSUMED_NEVS_PER_TECHNICIAN = 500.0
-
-
-def _resolve_counties(
-    uow: UnitOfWork, codes: Sequence[str], scenario_id: int | None
-) -> list[Division]:
-    """The counties to plan: given codes, a targeting scenario's, or the demo shortlist's."""
-    if not codes:
-        scenario = (
-            uow.scenarios.get("targeting", scenario_id)
-            if scenario_id is not None
-            else uow.scenarios.latest_demo("targeting")
-        )
-        if scenario is None:
-            which = f"targeting scenario {scenario_id}" if scenario_id else "demo shortlist"
-            raise ValueError(f"no counties given and no {which} to take them from")
-        codes = [row["code"] for row in scenario.result["selected"]]
-    counties: list[Division] = []
-    unknown: list[str] = []
-    for code in codes:
-        division = uow.atlas.get_division(code)
-        if division is None:
-            unknown.append(code)
-        else:
-            counties.append(division)
-    if unknown:
-        raise ValueError(f"unknown county codes: {', '.join(unknown[:10])}")
-    return counties
 
 
 def _county_nevs(table: CountyTable, horizon_years: float) -> dict[str, tuple[float, float]]:
@@ -115,7 +88,7 @@ def _plan(
 ) -> tuple[list[SitingResult], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Load the chosen counties and plan each; returns results and the three row lists."""
     with uow_factory() as uow:
-        counties = _resolve_counties(uow, codes, scenario_id)
+        counties = resolve_counties(uow, codes, scenario_id)
         table = load_county_table(uow)
         inputs = [load_county_sites(uow, c) for c in counties]
     nevs = _county_nevs(table, horizon_years)
