@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.migrate import migrate_database
 from nevrural.adapters.db.unit_of_work import SqlUnitOfWork
+from nevrural.adapters.files.caravan_ics import (
+    caravan_calendar,
+    county_calendar,
+    plan_calendar,
+    write_itinerary_files,
+)
 from nevrural.adapters.files.exports import write_csv, write_geojson
 from nevrural.adapters.files.linkage_candidates import CandidateTable, read_linkage_candidates
 from nevrural.adapters.files.offer_files import (
@@ -26,7 +32,8 @@ from nevrural.config import Settings
 from nevrural.services.offer_catalogue import OfferCatalogue
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
     from decimal import Decimal
     from pathlib import Path
 
@@ -72,6 +79,34 @@ class Container:
     def write_csv(self, path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
         """Write a CSV file (UTF-8 with BOM)."""
         return write_csv(path, header, rows)
+
+    def event_calendar(
+        self,
+        document: Mapping[str, Any],
+        *,
+        plan_id: str,
+        stamp: datetime,
+        caravan: str | None = None,
+        county: str | None = None,
+    ) -> bytes:
+        """ICS of a stored event plan's itinerary: one caravan's, one county's, or all."""
+        if caravan is not None:
+            return caravan_calendar(document, caravan, plan_id=plan_id, stamp=stamp)
+        if county is not None:
+            return county_calendar(document, county, plan_id=plan_id, stamp=stamp)
+        return plan_calendar(document, plan_id=plan_id, stamp=stamp)
+
+    def write_event_plan_files(
+        self,
+        directory: Path,
+        document: Mapping[str, Any],
+        routes: Mapping[str, Any],
+        *,
+        plan_id: str,
+        stamp: datetime,
+    ) -> list[Path]:
+        """Itinerary JSON/CSV, routes GeoJSON and ICS per caravan and county, in a folder."""
+        return write_itinerary_files(directory, document, routes, plan_id=plan_id, stamp=stamp)
 
     def read_rule_mappings(self, path: Path) -> list[dict[str, Any]]:
         """New rule versions from a YAML file with ``rules:`` (dates as ISO text)."""

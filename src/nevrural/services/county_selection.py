@@ -8,9 +8,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from nevrural.core.atlas.divisions import Division
-    from nevrural.services.ports import UnitOfWork
+    from nevrural.services.ports import TabularData, UnitOfWork
 
-__all__ = ["resolve_counties"]
+__all__ = ["county_codes_of_table", "resolve_counties"]
 
 
 def resolve_counties(
@@ -38,3 +38,32 @@ def resolve_counties(
     if unknown:
         raise ValueError(f"unknown county codes: {', '.join(unknown[:10])}")
     return counties
+
+
+_CODE_COLUMNS = ("county_code", "code", "区划代码", "县代码")
+
+
+def county_codes_of_table(table: TabularData) -> tuple[str, ...]:
+    """County codes from a table file: the ``county_code`` (or ``code``) column, else the first.
+
+    A file that is a bare list of codes (no header) works too. Every code must be six
+    digits; the error names the file, row and value. Repeats are dropped, order is kept.
+    """
+    header = [h.strip().lower() for h in table.header]
+    column = next((header.index(c) for c in _CODE_COLUMNS if c in header), 0)
+    codes: list[str] = []
+    first = table.header[0].strip() if table.header else ""
+    if column == 0 and len(first) == 6 and first.isdigit():  # a bare list, no header
+        codes.append(first)
+    for row_number, cells in table.rows:
+        value = cells[column].strip() if column < len(cells) else ""
+        if not value:
+            continue
+        if len(value) != 6 or not value.isdigit():
+            raise ValueError(
+                f"{table.file_name} row {row_number}: {value!r} is not a six-digit county code"
+            )
+        codes.append(value)
+    if not codes:
+        raise ValueError(f"{table.file_name} lists no county codes")
+    return tuple(dict.fromkeys(codes))

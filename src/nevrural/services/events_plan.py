@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nevrural.core.atlas.divisions import Level
 from nevrural.core.events.calendar import (
     Blackout,
     CalendarParams,
@@ -109,6 +110,27 @@ def _depots(
     return depots
 
 
+def _overnight_towns(
+    uow: UnitOfWork, counties: list[CountyTownships], depots: list[DepotSite]
+) -> list[DepotSite]:
+    """County seats around the campaign (its box widened by 1 degree) to sleep in on transfers.
+
+    Without them a caravan could not cross a region with no campaign venue within one
+    working day's drive.
+    """
+    lon = [c.seat_lon_deg for c in counties] + [d.lon_deg for d in depots]
+    lat = [c.seat_lat_deg for c in counties] + [d.lat_deg for d in depots]
+    west, east, south, north = min(lon) - 1, max(lon) + 1, min(lat) - 1, max(lat) + 1
+    return [
+        DepotSite(d.code, d.name, d.lon, d.lat)
+        for d in uow.atlas.divisions(level=Level.COUNTY)
+        if d.lon is not None
+        and d.lat is not None
+        and west <= d.lon <= east
+        and south <= d.lat <= north
+    ]
+
+
 def _calendar(request: EventPlanRequest) -> CalendarParams:
     """The calendar rules of the request."""
     schedules = {}
@@ -186,6 +208,7 @@ def run_event_plan(
     with uow_factory() as uow:
         counties, sources = _county_townships(uow, request)
         depots = _depots(uow, request, counties)
+        towns = _overnight_towns(uow, counties, depots)
     rules = CaravanRules(
         work_start_min=request.work_start_min,
         work_end_min=request.work_end_min,
@@ -199,7 +222,14 @@ def run_event_plan(
         main_duration_min=request.main_duration_min,
         sub_duration_min=request.sub_duration_min,
     )
-    inputs = build_campaign(counties, depots, _calendar(request), rules=rules, params=event_params)
+    inputs = build_campaign(
+        counties,
+        depots,
+        _calendar(request),
+        rules=rules,
+        params=event_params,
+        overnight_towns=towns,
+    )
     problem = inputs.problem
     t0 = time.perf_counter()
     result = plan_caravans(problem, CaravanParams())

@@ -210,10 +210,13 @@ def build_campaign(
     *,
     rules: CaravanRules | None = None,
     params: CampaignEventParams | None = None,
+    overnight_towns: Sequence[DepotSite] = (),
 ) -> CampaignInputs:
     """The caravan problem of `counties` with one caravan per depot (see the module notes).
 
     Caravan ``k`` gets the id ``"K{k+1}"`` (1-based) and starts at ``depots[k]``.
+    ``overnight_towns`` (e.g. other county seats) are extra venues where a caravan may
+    sleep on a long transfer; a town already among the venues (same id) is not repeated.
     """
     params = params or CampaignEventParams()
     if not depots:
@@ -250,6 +253,8 @@ def build_campaign(
                     persons=float(persons),
                 )
             )
+    for town in overnight_towns:
+        venue(town.depot_id, town.name, town.lon_deg, town.lat_deg)
     road_km = road_km_matrix(
         [v.lon_deg for v in venues], [v.lat_deg for v in venues], params.circuity
     )
@@ -282,28 +287,39 @@ def road_km_matrix(lon: ArrayLike, lat: ArrayLike, circuity: float) -> FloatArra
 
 
 def spread_depots(counties: Sequence[CountyTownships], k: int) -> list[DepotSite]:
-    """``k`` county seats spread out by farthest-first traversal (a 2-approximate k-centre).
+    """``k`` county seats as caravan depots: k-medoids of the seats, road km.
 
-    Starts at the first county; each next depot is the seat farthest from those chosen
-    (ties: the first in order), so caravans start far apart and near their counties.
+    Farthest-first traversal from the first county (a 2-approximate k-centre) gives the
+    start; Voronoi iteration then moves each depot to the seat of its group with the
+    least total road km to the others, and regroups, until nothing changes (Park & Jun,
+    "A simple and fast algorithm for K-medoids clustering", Expert Systems with
+    Applications 36 (2009)). Ties go to the first county in order, so runs agree.
 
     >>> seats = [CountyTownships(county_code=c, county_name=c, seat_lon_deg=x, seat_lat_deg=30.0,
     ...     township_codes=(), township_names=(), township_lon_deg=np.zeros(0),
     ...     township_lat_deg=np.zeros(0), population_persons=np.zeros(0))
-    ...     for c, x in (("a", 110.0), ("b", 110.5), ("c", 113.0))]
+    ...     for c, x in (("a", 110.0), ("b", 110.5), ("c", 111.0), ("d", 114.0))]
     >>> [d.depot_id for d in spread_depots(seats, 2)]
-    ['a', 'c']
+    ['b', 'd']
     """
     if not 1 <= k <= len(counties):
         raise ValueError(f"caravans = {k} must lie in 1..{len(counties)} (one depot per county)")
-    lon = np.array([c.seat_lon_deg for c in counties], dtype=np.float64)
-    lat = np.array([c.seat_lat_deg for c in counties], dtype=np.float64)
+    lon = [c.seat_lon_deg for c in counties]
+    lat = [c.seat_lat_deg for c in counties]
+    km = road_km_matrix(lon, lat, 1.0)
     chosen = [0]
-    nearest = np.asarray(haversine_km(lon[0], lat[0], lon, lat), dtype=np.float64)
     while len(chosen) < k:
-        far = int(np.argmax(nearest))
-        chosen.append(far)
-        nearest = np.minimum(nearest, np.asarray(haversine_km(lon[far], lat[far], lon, lat)))
+        chosen.append(int(np.argmax(km[chosen].min(axis=0))))
+    for _ in range(100):
+        group = np.asarray(chosen)[np.argmin(km[chosen], axis=0)]
+        moved = []
+        for medoid in chosen:
+            members = np.flatnonzero(group == medoid)
+            totals = km[np.ix_(members, members)].sum(axis=1)
+            moved.append(int(members[int(np.argmin(totals))]))
+        if moved == chosen:
+            break
+        chosen = moved
     return [
         DepotSite(counties[i].county_code, counties[i].county_name, float(lon[i]), float(lat[i]))
         for i in chosen

@@ -72,6 +72,9 @@ class CaravanParams:
         Persons a road km of driving is worth giving up, persons/km (>= 0).
     utilisation
         Share of the window's working time the county tours may fill, in (0, 1].
+    market_wait
+        How much longer than ``sub_events / max_events_per_day`` days a county's
+        sub-events take, for the days without a market in reach (>= 1).
     next_county_weight
         Prize weight of the next county's events on a day, in [0, 1].
     preferred_weekday_bonus
@@ -86,6 +89,7 @@ class CaravanParams:
 
     persons_per_km: float = 20.0
     utilisation: float = 0.8
+    market_wait: float = 1.5
     next_county_weight: float = 0.25
     preferred_weekday_bonus: float = 0.25
     tour_iterations: int = 3_000
@@ -98,6 +102,7 @@ class CaravanParams:
         checks = {
             "persons_per_km": math.isfinite(self.persons_per_km) and self.persons_per_km >= 0,
             "utilisation": 0.0 < self.utilisation <= 1.0,
+            "market_wait": math.isfinite(self.market_wait) and self.market_wait >= 1.0,
             "next_county_weight": 0.0 <= self.next_county_weight <= 1.0,
             "preferred_weekday_bonus": math.isfinite(self.preferred_weekday_bonus)
             and self.preferred_weekday_bonus >= 0,
@@ -151,6 +156,7 @@ def plan_caravans(problem: CaravanProblem, params: CaravanParams | None = None) 
         usable_days(problem),
         persons_per_km=params.persons_per_km,
         utilisation=params.utilisation,
+        market_wait=params.market_wait,
         time_limit_s=params.tour_time_limit_s,
         max_iterations=params.tour_iterations,
         seed=params.seed,

@@ -4,8 +4,9 @@ Each county is one *client* of a prize-collecting vehicle routing problem on PyV
 
 * a client sits at the county's main venue (its seat); its **prize** is the persons its
   events reach, and its **service duration** the working time its events are expected to
-  take, ``(1 + ceil(sub_events / max_events_per_day)) · day_minutes`` (one day for the
-  main venue, then the township sub-events at the daily maximum; modelled);
+  take, ``(1 + ceil(market_wait · ceil(sub_events / max_events_per_day))) · day_minutes``
+  (one day for the main venue, then the township sub-events at the daily maximum,
+  stretched by ``market_wait`` for the days spent waiting for market days; modelled);
 * each caravan is one vehicle type (one vehicle) that starts at its depot and ends at a
   zero-distance dummy depot, so the tour is *open*: a caravan ends the campaign in its
   last county; its **shift duration** is the working time in the window,
@@ -59,8 +60,11 @@ class CountyTourResult:
     iterations: int
 
 
-def county_work(problem: CaravanProblem) -> tuple[CountyWork, ...]:
-    """Each county's anchor (its main venue, else its first event's venue), persons, days."""
+def county_work(problem: CaravanProblem, market_wait: float = 1.0) -> tuple[CountyWork, ...]:
+    """Each county's anchor (its main venue, else its first event's venue), persons, days.
+
+    ``market_wait`` (>= 1) stretches the sub-event days for waiting on market days.
+    """
     per_day = problem.rules.max_events_per_day
     works = []
     for code in problem.county_codes():
@@ -73,7 +77,7 @@ def county_work(problem: CaravanProblem) -> tuple[CountyWork, ...]:
                 county_code=code,
                 anchor_venue=anchor,
                 persons=float(sum(e.persons for e in events)),
-                expected_days=len(mains) + math.ceil(subs / per_day),
+                expected_days=len(mains) + math.ceil(market_wait * math.ceil(subs / per_day)),
             )
         )
     return tuple(works)
@@ -85,6 +89,7 @@ def plan_county_tours(
     *,
     persons_per_km: float,
     utilisation: float,
+    market_wait: float,
     time_limit_s: float,
     max_iterations: int,
     seed: int,
@@ -99,10 +104,12 @@ def plan_county_tours(
         Persons a road km is worth giving up, persons/km (>= 0).
     utilisation
         Share of the working time that level 1 may fill, in (0, 1].
+    market_wait
+        Stretch of the sub-event days for waiting on market days (>= 1).
     time_limit_s, max_iterations, seed
         PyVRP's stop (whichever first) and seed.
     """
-    works = county_work(problem)
+    works = county_work(problem, market_wait)
     caravans = problem.caravans
     if not works or not caravans:
         return CountyTourResult({c.caravan_id: () for c in caravans}, (), 0.0, 0)
