@@ -11,6 +11,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from nevrural.services.demo_offers import seed_demo_offers
+from nevrural.services.events_plan import KIND as EVENTS_KIND
+from nevrural.services.events_plan import run_event_plan
+from nevrural.services.events_requests import BlackoutRequest, EventPlanRequest
 from nevrural.services.linkage import LinkageRequest, load_demo_candidates, run_linkage
 from nevrural.services.ports import Campaign
 from nevrural.services.siting import (
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_CAMPAIGN",
     "DEMO_CHARGING",
+    "DEMO_EVENTS",
     "DEMO_LINKAGE",
     "DEMO_REPAIR",
     "DEMO_SHORTLIST",
@@ -77,6 +81,26 @@ DEMO_REPAIR = RepairRequest(
 )
 
 
+# Caravans touring the shortlisted counties for the campaign's seven months: main venues
+# on weekends where possible, township events on market days, no events in the harvests
+# (dates modelled: the wheat harvest of early June, the autumn harvest and National Day).
+DEMO_EVENTS = EventPlanRequest(
+    start=DEMO_CAMPAIGN.starts_on,
+    end=DEMO_CAMPAIGN.ends_on,
+    caravans=10,
+    blackouts=(
+        BlackoutRequest(
+            dt.date(2026, 6, 1), dt.date(2026, 6, 10), "三夏麦收（模型） wheat harvest"
+        ),
+        BlackoutRequest(
+            dt.date(2026, 9, 25), dt.date(2026, 10, 8), "秋收与国庆（模型） autumn harvest"
+        ),
+    ),
+    repair_period_days=14,
+    name="重点县新能源汽车下乡巡展（演示） Caravan campaign in the shortlisted counties (demo)",
+)
+
+
 def seed_demo(uow_factory: Callable[[], UnitOfWork], offers: OfferCatalogue | None = None) -> bool:
     """Add the demo campaign and its plans when absent; returns whether anything was added.
 
@@ -102,6 +126,11 @@ def seed_demo(uow_factory: Callable[[], UnitOfWork], offers: OfferCatalogue | No
         added = True
     if latest_demo_siting(uow_factory, "repair") is None:
         run_repair(uow_factory, DEMO_REPAIR, is_demo=True)
+        added = True
+    with uow_factory() as uow:
+        has_events = uow.scenarios.latest_demo(EVENTS_KIND) is not None
+    if not has_events:
+        run_event_plan(uow_factory, DEMO_EVENTS, is_demo=True)
         added = True
     if offers is not None and seed_demo_offers(uow_factory, offers):
         added = True

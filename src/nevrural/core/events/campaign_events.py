@@ -9,7 +9,8 @@ crew and demo cars from one event to the next, so a county's staff and cars boun
 event, not their sum: the hub-and-spoke budget that binds is the number of sub-events.
 
 Venues are the county seats (id = county code), the sub-event townships (id = township
-code) and the depots (id ``depot:<id>``); road km between them are great-circle km × the
+code) and the depots (id = the depot's id, so a depot at a selected county's seat is
+that county's main venue); road km between them are great-circle km × the
 rural circuity factor.
 
 Units: km, minutes, persons.
@@ -230,10 +231,6 @@ def build_campaign(
             venues.append(Venue(venue_id, name, lon, lat))
         return where[venue_id]
 
-    caravans = tuple(
-        Caravan(f"K{k + 1}", venue(f"depot:{d.depot_id}", d.name, d.lon_deg, d.lat_deg), d.name)
-        for k, d in enumerate(depots)
-    )
     events: list[CampaignEvent] = []
     plans: dict[str, HubSpokeResult] = {}
     for county in counties:
@@ -253,6 +250,10 @@ def build_campaign(
                     persons=float(persons),
                 )
             )
+    caravans = tuple(
+        Caravan(f"K{k + 1}", venue(d.depot_id, d.name, d.lon_deg, d.lat_deg), d.name)
+        for k, d in enumerate(depots)
+    )
     for town in overnight_towns:
         venue(town.depot_id, town.name, town.lon_deg, town.lat_deg)
     road_km = road_km_matrix(

@@ -31,7 +31,8 @@ So the plan is built in two levels, both on PyVRP:
    time window, venue hours as client windows (a client group per venue with several
    windows), capacity ``max_events_per_day``. Prizes weigh the current county above the
    next one, main venues on preferred weekdays, and events with few allowed dates left.
-   Looking one county ahead fills the days on which the current county has no market.
+   Looking one county ahead (when it lies within ``lookahead_km``) fills the days on
+   which the current county has no market.
    When nothing fits, the caravan drives towards its next county (a transfer day).
 
 Every day is re-timed by :func:`~nevrural.core.routing.caravan_days.schedule_visits`,
@@ -75,8 +76,14 @@ class CaravanParams:
     market_wait
         How much longer than ``sub_events / max_events_per_day`` days a county's
         sub-events take, for the days without a market in reach (>= 1).
+    event_value
+        Persons added to each event's prize in the day plans, so that a day holds as
+        many events as it can (all are held sooner or later), persons (>= 0).
     next_county_weight
         Prize weight of the next county's events on a day, in [0, 1].
+    lookahead_km
+        The next county's events are candidates only when its anchor lies within this
+        road distance of the current county's, km (> 0).
     preferred_weekday_bonus
         Extra prize share of a main venue held on a preferred weekday (>= 0).
     tour_iterations, tour_time_limit_s
@@ -90,7 +97,9 @@ class CaravanParams:
     persons_per_km: float = 20.0
     utilisation: float = 0.8
     market_wait: float = 1.5
+    event_value: float = 50_000.0
     next_county_weight: float = 0.25
+    lookahead_km: float = 150.0
     preferred_weekday_bonus: float = 0.25
     tour_iterations: int = 3_000
     tour_time_limit_s: float = 20.0
@@ -103,6 +112,8 @@ class CaravanParams:
             "persons_per_km": math.isfinite(self.persons_per_km) and self.persons_per_km >= 0,
             "utilisation": 0.0 < self.utilisation <= 1.0,
             "market_wait": math.isfinite(self.market_wait) and self.market_wait >= 1.0,
+            "event_value": math.isfinite(self.event_value) and self.event_value >= 0,
+            "lookahead_km": self.lookahead_km > 0,
             "next_county_weight": 0.0 <= self.next_county_weight <= 1.0,
             "preferred_weekday_bonus": math.isfinite(self.preferred_weekday_bonus)
             and self.preferred_weekday_bonus >= 0,
@@ -163,6 +174,7 @@ def plan_caravans(problem: CaravanProblem, params: CaravanParams | None = None) 
     )
     chooser = PyvrpDayChooser(
         persons_per_km=params.persons_per_km,
+        event_value=params.event_value,
         next_county_weight=params.next_county_weight,
         preferred_weekday_bonus=params.preferred_weekday_bonus,
         max_iterations=params.day_iterations,
@@ -170,7 +182,12 @@ def plan_caravans(problem: CaravanProblem, params: CaravanParams | None = None) 
         seed=params.seed,
     )
     outcome = run_days(
-        problem, tours.tours, chooser, working_set=2, left_out_reason=left_out_reason
+        problem,
+        tours.tours,
+        chooser,
+        working_set=2,
+        left_out_reason=left_out_reason,
+        lookahead_km=params.lookahead_km,
     )
     return CaravanResult.from_days(
         method="pyvrp",

@@ -7,9 +7,11 @@ candidate event is an optional client with its duration as service time, its sta
 window from the venue's hours, a load of one against a capacity of
 ``max_events_per_day``, and a **prize** in persons::
 
-    prize = persons · county weight · weekday bonus · (1 + 1 / days_left)
+    prize = (persons + event_value) · county weight · weekday bonus · (1 + 1 / days_left)
 
-where the county weight is 1 for the county the caravan is working and
+where ``event_value`` (persons) is worth holding any event today rather than another
+day (every event is held sooner or later, so more events a day means fewer days), the
+county weight is 1 for the county the caravan is working and
 ``next_county_weight`` for the next one of its tour, the weekday bonus is
 ``1 + preferred_weekday_bonus`` for a main venue on a preferred weekday (else 1), and the
 last factor favours events with few allowed dates left. Driving costs
@@ -43,6 +45,7 @@ _SCALE = 10
 def event_prize(
     persons: float,
     *,
+    event_value: float,
     is_current_county: bool,
     is_preferred_main: bool,
     days_left: int,
@@ -51,13 +54,13 @@ def event_prize(
 ) -> float:
     """The prize of holding an event today, persons (see the module notes).
 
-    >>> event_prize(1000.0, is_current_county=False, is_preferred_main=True, days_left=1,
-    ...             next_county_weight=0.5, preferred_weekday_bonus=0.25)
+    >>> event_prize(1000.0, event_value=0.0, is_current_county=False, is_preferred_main=True,
+    ...             days_left=1, next_county_weight=0.5, preferred_weekday_bonus=0.25)
     1250.0
     """
     weight = 1.0 if is_current_county else next_county_weight
     bonus = 1.0 + preferred_weekday_bonus if is_preferred_main else 1.0
-    return persons * weight * bonus * (1.0 + 1.0 / max(days_left, 1))
+    return (persons + event_value) * weight * bonus * (1.0 + 1.0 / max(days_left, 1))
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class PyvrpDayChooser:
     ----------
     persons_per_km
         Persons a road km is worth giving up, persons/km.
+    event_value
+        Persons added to every event's prize (see the module notes).
     next_county_weight
         Prize weight of the next county's events, in [0, 1].
     preferred_weekday_bonus
@@ -77,6 +82,7 @@ class PyvrpDayChooser:
     """
 
     persons_per_km: float
+    event_value: float
     next_county_weight: float
     preferred_weekday_bonus: float
     max_iterations: int
@@ -114,6 +120,7 @@ class PyvrpDayChooser:
             event, candidate = problem.events[e], by_event[e]
             prize = event_prize(
                 event.persons,
+                event_value=self.event_value,
                 is_current_county=candidate.is_current_county,
                 is_preferred_main=preferred and event.kind == "main",
                 days_left=candidate.days_left,

@@ -2,7 +2,8 @@
 
 For each date of the window and each caravan, in problem order, a *chooser* picks the
 events the caravan holds that day from the **candidates**: the pending events of the
-first ``working_set`` unfinished counties of its tour that the calendar allows on that
+first ``working_set`` unfinished counties of its tour (a later one only when its anchor
+lies within ``lookahead_km`` road km of the first's) that the calendar allows on that
 date (a sub-event on its township's market day, a main venue on any day, neither in a
 blackout), each with the start window its venue's hours and the working hours leave.
 :func:`schedule_visits` turns the chosen order into times (leave as late as the first
@@ -213,6 +214,7 @@ def run_days(
     *,
     working_set: int,
     left_out_reason: str,
+    lookahead_km: float = float("inf"),
 ) -> DayPlanOutcome:
     """Plan every caravan day by day along its county tour (see the module notes)."""
     calendar = EventCalendar(problem)
@@ -246,7 +248,11 @@ def run_days(
                 state.tour.pop(0)
             if not state.tour:
                 continue
-            active = state.tour[:working_set]
+            active = [
+                code
+                for code in state.tour[:working_set]
+                if problem.road_km[anchors[state.tour[0]], anchors[code]] <= lookahead_km
+            ]
             candidates = [
                 Candidate(i, calendar.windows[i], code == active[0], calendar.days_left(i, day))
                 for code in active

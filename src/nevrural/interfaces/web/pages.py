@@ -14,8 +14,10 @@ from nevrural.core.atlas.indicators import INDICATORS
 from nevrural.interfaces.api.deps import ContainerDep
 from nevrural.services.atlas_query import atlas_stats
 from nevrural.services.campaigns import list_campaigns
+from nevrural.services.events_plan import KIND as EVENTS_KIND
 from nevrural.services.linkage import latest_demo_linkage
 from nevrural.services.offer_overview import offer_overview
+from nevrural.services.scenarios import latest_demo_scenario
 from nevrural.services.siting import latest_demo_siting
 from nevrural.services.targeting import latest_demo_shortlist
 
@@ -39,6 +41,7 @@ def overview(request: Request, container: ContainerDep) -> HTMLResponse:
             "linkage": latest_demo_linkage(container.uow),
             "charging": latest_demo_siting(container.uow, "charging"),
             "repair": latest_demo_siting(container.uow, "repair"),
+            "events": latest_demo_scenario(container.uow, EVENTS_KIND),
             "offers": offer_overview(container.uow, container.offers, dt.date.today()),
             "specs": INDICATORS,
             "database": container.database_backend,
