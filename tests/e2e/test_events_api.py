@@ -128,11 +128,14 @@ def test_plan_keeps_the_blackout_and_the_configured_market_days(plan: dict[str, 
     """No event in the harvest; 正定镇's events fall on its 逢一四七 lunar days."""
     window = CampaignWindow(date(2026, 6, 1), date(2026, 7, 15))
     market = market_schedule_of_label(MARKET_LABEL).lunar_days
+    checked = 0
     for _, day, visit in held(plan):
         held_on = date.fromisoformat(day["date"])
         assert not HARVEST[0] <= held_on <= HARVEST[1], (day["date"], visit["event_id"])
         if visit["venue"]["venue_id"] == MARKET_TOWN and visit["kind"] == "sub":
             assert window.lunar_day_of(held_on) in market, day["date"]
+            checked += 1
+    assert checked, "the plan holds no event in the configured market town"
 
 
 def test_plan_is_listed_and_read_back(client: TestClient, plan: dict[str, Any]) -> None:
@@ -171,7 +174,22 @@ def test_calendar_of_one_caravan_or_county(
     events = vevents(client, plan, query)
     assert len(events) == len(mine)
     assert starts(events) == json_starts(mine)
-    assert sorted(str(e["UID"]) for e in events) == sorted(set(str(e["UID"]) for e in events))
+    assert len({str(e["UID"]) for e in events}) == len(events)
+
+
+def test_calendars_share_the_uids_of_the_whole_plan(
+    client: TestClient, plan: dict[str, Any]
+) -> None:
+    """The two caravans' calendars split the plan's UIDs; a county's are among them."""
+
+    def uids(query: str = "") -> set[str]:
+        return {str(e["UID"]) for e in vevents(client, plan, query)}
+
+    every = uids()
+    k1, k2 = uids("?caravan=K1"), uids("?caravan=K2")
+    assert k1 | k2 == every
+    assert not k1 & k2
+    assert uids("?county=130123") <= every
 
 
 @pytest.mark.parametrize(

@@ -64,13 +64,15 @@ class EventPlanRequest:
     def from_mapping(cls, values: Mapping[str, Any]) -> EventPlanRequest:
         """A request from JSON-like values: ISO dates, lists, a market-day mapping.
 
-        Unknown keys and malformed dates raise ``ValueError`` naming the key.
+        Unknown keys, wrong types and malformed dates raise ``ValueError`` naming the key.
         """
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown fields: {', '.join(unknown)}")
         out = dict(values)
+        for key, value in values.items():
+            _check_type(key, value)
         for key in ("start", "end"):
             if key in out:
                 out[key] = _date(key, out[key])
@@ -80,15 +82,7 @@ class EventPlanRequest:
         if "market_days" in out:
             out["market_days"] = tuple(sorted(dict(out["market_days"]).items()))
         if "blackouts" in out:
-            out["blackouts"] = tuple(
-                BlackoutRequest(
-                    start=_date(f"blackouts[{i}].start", b["start"]),
-                    end=_date(f"blackouts[{i}].end", b["end"]),
-                    reason=str(b.get("reason", "")),
-                    province_code=b.get("province_code"),
-                )
-                for i, b in enumerate(out["blackouts"])
-            )
+            out["blackouts"] = tuple(_blackout(i, b) for i, b in enumerate(out["blackouts"]))
         return cls(**out)
 
     def __post_init__(self) -> None:
@@ -145,3 +139,67 @@ def _date(name: str, value: object) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"{name} = {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+_INTS = frozenset(
+    {
+        "caravans",
+        "work_start_min",
+        "work_end_min",
+        "max_events_per_day",
+        "sub_events_per_county",
+        "main_duration_min",
+        "sub_duration_min",
+        "repair_period_days",
+        "repair_vans_per_county",
+        "repair_stop_min",
+    }
+)
+_NUMBERS = frozenset({"speed_kmh", "reach_km", "main_reach_km", "repair_cluster_km"})
+_BLACKOUT_KEYS = frozenset({"start", "end", "reason", "province_code"})
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_type(key: str, value: object) -> None:
+    """JSON types of one request field; a ``ValueError`` names the key."""
+    ok = True
+    if key in _INTS:
+        ok = _is_int(value)
+    elif key in _NUMBERS:
+        ok = _is_int(value) or isinstance(value, float)
+    elif key == "targeting_scenario_id":
+        ok = value is None or _is_int(value)
+    elif key == "name":
+        ok = isinstance(value, str)
+    elif key in ("county_codes", "depot_codes"):
+        ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    elif key == "preferred_weekdays":
+        ok = isinstance(value, list | tuple) and all(_is_int(v) for v in value)
+    elif key == "market_days":
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        )
+    elif key == "blackouts":
+        ok = isinstance(value, list | tuple) and all(isinstance(b, dict) for b in value)
+    if not ok:
+        raise ValueError(f"{key} = {value!r} has the wrong type")
+
+
+def _blackout(i: int, value: Mapping[str, Any]) -> BlackoutRequest:
+    """One blackout from a mapping with ``start`` and ``end`` (ISO dates)."""
+    unknown = sorted(set(value) - _BLACKOUT_KEYS)
+    missing = sorted({"start", "end"} - set(value))
+    if unknown or missing:
+        raise ValueError(f"blackouts[{i}]: unknown keys {unknown}, missing keys {missing}")
+    province = value.get("province_code")
+    if province is not None and not isinstance(province, str):
+        raise ValueError(f"blackouts[{i}].province_code = {province!r} must be text")
+    return BlackoutRequest(
+        start=_date(f"blackouts[{i}].start", value["start"]),
+        end=_date(f"blackouts[{i}].end", value["end"]),
+        reason=str(value.get("reason", "")),
+        province_code=province,
+    )

@@ -140,20 +140,16 @@ def test_from_mapping_refuses_naming_the_key(values: dict[str, Any], named: str)
         EventPlanRequest.from_mapping(values)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, KeyError),
-    reason="bug: from_mapping lets wrong types and missing blackout ends through as "
-    "TypeError/KeyError, so `events plan --config` crashes instead of exiting 2",
-)
 @pytest.mark.parametrize(
     "extra",
     [
         {"work_start_min": "480"},
         {"speed_kmh": "fast"},
         {"blackouts": [{"start": "2026-06-10"}]},
+        {"market_days": {"130123100": 5}},
+        {"county_codes": "130123"},
     ],
-    ids=["text-minutes", "text-speed", "blackout-without-end"],
+    ids=["text-minutes", "text-speed", "blackout-without-end", "number-label", "codes-text"],
 )
 def test_from_mapping_refuses_wrong_types_with_value_error(extra: dict[str, Any]) -> None:
     """A JSON config with a wrong type or a missing blackout end is a ValueError."""

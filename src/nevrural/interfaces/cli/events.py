@@ -89,11 +89,14 @@ def plan_command(
     scenario: Annotated[
         int | None, typer.Option("--scenario", help="Use this targeting scenario's shortlist.")
     ] = None,
-    caravans: Annotated[int, typer.Option("--caravans", min=1, max=50, help="Caravans.")] = 3,
+    caravans: Annotated[
+        int | None, typer.Option("--caravans", min=1, max=50, help="Caravans (default 3).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the files.")] = Path("var/out"),
     repair_every: Annotated[
-        int, typer.Option("--repair-every", min=0, help="Repair-round period, days (0: none).")
-    ] = 14,
+        int | None,
+        typer.Option("--repair-every", min=0, help="Repair-round period, days (0: none; 14)."),
+    ] = None,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -107,20 +110,21 @@ def plan_command(
 ) -> None:
     """Plan the campaign's events and caravans; write itineraries, routes and calendars.
 
-    Without --counties or --scenario the demo shortlist is used. Files: itinerary.json,
+    Without --counties or --scenario the demo shortlist is used. Options given on the
+    command line win over the --config file. Files: itinerary.json,
     itinerary.csv, routes.geojson, caravan-<id>.ics and county-<code>.ics.
     """
     with open_container() as container:
         prepare_platform(container, quiet=as_json)
         try:
             fields: dict[str, Any] = container.read_json_mapping(config) if config else {}
-            fields.update(
-                start=_date(start, "--start"),
-                end=_date(end, "--end"),
-                caravans=caravans,
-                targeting_scenario_id=scenario,
-                repair_period_days=repair_every,
-            )
+            fields.update(start=_date(start, "--start"), end=_date(end, "--end"))
+            given = {
+                "caravans": caravans,
+                "targeting_scenario_id": scenario,
+                "repair_period_days": repair_every,
+            }
+            fields.update({k: v for k, v in given.items() if v is not None})
             if counties is not None:
                 fields["county_codes"] = county_codes_of_table(
                     container.table_reader.read(counties)

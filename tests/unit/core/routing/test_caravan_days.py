@@ -381,8 +381,8 @@ def test_county_work_stretches_sub_event_days_by_market_wait() -> None:
 def clustered_problem() -> CaravanProblem:
     """Depots at 0 and 500 km; counties at 20, 40 (west) and 480, 460 km (east)."""
     west, east = ("420101", "420102"), ("420201", "420202")
-    places = (("d-west", 0.0), ("d-east", 500.0), (west[0], 20.0), (west[1], 40.0))
-    places += ((east[0], 480.0), (east[1], 460.0))
+    places = [("d-west", 0.0), ("d-east", 500.0), (west[0], 20.0), (west[1], 40.0)]
+    places += [(east[0], 480.0), (east[1], 460.0)]
     events = [main(code, 2 + k, persons=10000.0) for k, code in enumerate(west + east)]
     return line_problem(places, events, caravans=(Caravan("K1", 0), Caravan("K2", 1)))
 
