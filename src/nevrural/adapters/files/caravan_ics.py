@@ -21,9 +21,8 @@ from nevrural.adapters.files.exports import write_csv, write_geojson
 from nevrural.adapters.files.ics import IcsEvent, build_ics, shanghai_datetime
 from nevrural.core.routing.caravan_outputs import (
     ITINERARY_COLUMNS,
-    ItineraryCell,
     county_names_of,
-    itinerary_rows_of,
+    itinerary_csv_cells,
     parse_minutes,
 )
 
@@ -204,11 +203,6 @@ def _file_part(kind: str, value: str) -> str:
     return value
 
 
-def _csv_cell(value: ItineraryCell) -> str:
-    """A CSV cell: empty for ``None``, else the value's text."""
-    return "" if value is None else str(value)
-
-
 def write_itinerary_files(
     directory: Path,
     document: Mapping[str, Any],
@@ -230,7 +224,7 @@ def write_itinerary_files(
     caravans, counties = calendar_targets(document)
     names = [f"caravan-{_file_part('caravan', c)}.ics" for c in caravans]
     names += [f"county-{_file_part('county', c)}.ics" for c in counties]
-    rows = [[_csv_cell(row[c]) for c in ITINERARY_COLUMNS] for row in itinerary_rows_of(document)]
+    rows = itinerary_csv_cells(document)
     calendars = [caravan_calendar(document, c, plan_id=plan_id, stamp=stamp) for c in caravans]
     calendars += [county_calendar(document, c, plan_id=plan_id, stamp=stamp) for c in counties]
 

@@ -128,9 +128,8 @@ class CaravanParams:
                 raise ValueError(f"{name} = {getattr(self, name)!r} is out of range")
 
 
-def usable_days(problem: CaravanProblem) -> int:
+def usable_days(calendar: EventCalendar) -> int:
     """Dates of the window on which at least one event is allowed (level 1's calendar)."""
-    calendar = EventCalendar(problem)
     allowed = {d for days in calendar.allowed for d in days}
     return len(allowed)
 
@@ -162,9 +161,10 @@ def plan_caravans(problem: CaravanProblem, params: CaravanParams | None = None) 
     """
     params = params or CaravanParams()
     left_out_reason = "county not in any caravan's tour: the caravans' working time is used up"
+    calendar = EventCalendar(problem)  # built once, for both levels
     tours = plan_county_tours(
         problem,
-        usable_days(problem),
+        usable_days(calendar),
         persons_per_km=params.persons_per_km,
         utilisation=params.utilisation,
         market_wait=params.market_wait,
@@ -188,6 +188,7 @@ def plan_caravans(problem: CaravanProblem, params: CaravanParams | None = None) 
         working_set=2,
         left_out_reason=left_out_reason,
         lookahead_km=params.lookahead_km,
+        calendar=calendar,
     )
     return CaravanResult.from_days(
         method="pyvrp",

@@ -29,6 +29,8 @@ import numpy as np
 from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType, solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
+from nevrural.core.routing.caravan_problem import PERSONS_SCALE, open_end_matrices
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import date
@@ -37,9 +39,6 @@ if TYPE_CHECKING:
     from nevrural.core.routing.caravan_problem import CaravanProblem
 
 __all__ = ["PyvrpDayChooser", "event_prize"]
-
-# Integer scale of prizes and distances (both in persons): one tenth of a person.
-_SCALE = 10
 
 
 def event_prize(
@@ -108,12 +107,10 @@ class PyvrpDayChooser:
             [start_venue, start_venue] + [problem.events[e].venue_index for e, _, _ in copies],
             dtype=np.int64,
         )
-        km = problem.road_km[np.ix_(venues, venues)]
-        distance = np.rint(km * self.persons_per_km * _SCALE).astype(np.int64)
-        duration = problem.travel_matrix_min[np.ix_(venues, venues)].copy()
-        for matrix in (distance, duration):
-            matrix[:, 1] = 0  # the dummy end depot: sleep where the last event was
-            matrix[1, :] = 0
+        # Depot 1 is the dummy end: the caravan sleeps where its last event was.
+        distance, duration = open_end_matrices(
+            problem, venues, dummy=1, persons_per_km=self.persons_per_km
+        )
         group_of = {c: g for g, members in enumerate(groups) for c in members}
         clients = []
         for c, (e, lo, hi) in enumerate(copies):
@@ -134,7 +131,7 @@ class PyvrpDayChooser:
                     service_duration=event.duration_min,
                     tw_early=lo,
                     tw_late=hi,
-                    prize=round(prize * _SCALE),
+                    prize=round(prize * PERSONS_SCALE),
                     required=False,
                     group=group_of.get(c),
                 )

@@ -215,9 +215,13 @@ def run_days(
     working_set: int,
     left_out_reason: str,
     lookahead_km: float = float("inf"),
+    calendar: EventCalendar | None = None,
 ) -> DayPlanOutcome:
-    """Plan every caravan day by day along its county tour (see the module notes)."""
-    calendar = EventCalendar(problem)
+    """Plan every caravan day by day along its county tour (see the module notes).
+
+    ``calendar`` is the problem's :class:`EventCalendar` when the caller has built it.
+    """
+    calendar = calendar if calendar is not None else EventCalendar(problem)
     by_county: dict[str, list[int]] = {}
     for i, event in enumerate(problem.events):
         by_county.setdefault(event.county_code, []).append(i)

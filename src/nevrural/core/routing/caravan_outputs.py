@@ -38,6 +38,7 @@ __all__ = [
     "ITINERARY_COLUMNS",
     "ItineraryCell",
     "county_names_of",
+    "itinerary_csv_cells",
     "itinerary_document",
     "itinerary_rows_of",
     "minutes_text",
@@ -434,3 +435,11 @@ def routes_geojson(problem: CaravanProblem, result: CaravanResult) -> dict[str, 
         "features": routes + events,
         "properties": {"geometry": _GEOMETRY_NOTE, "method": result.method},
     }
+
+
+def itinerary_csv_cells(document: Mapping[str, Any]) -> list[list[str]]:
+    """:func:`itinerary_rows_of` as CSV cells in ``ITINERARY_COLUMNS`` order, ``None`` empty."""
+    return [
+        ["" if row[c] is None else str(row[c]) for c in ITINERARY_COLUMNS]
+        for row in itinerary_rows_of(document)
+    ]

@@ -35,16 +35,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_RURAL_SPEED_KMH",
+    "PERSONS_SCALE",
     "CampaignEvent",
     "Caravan",
     "CaravanProblem",
     "CaravanRules",
     "EventKind",
     "Venue",
+    "open_end_matrices",
+    "travel_minutes",
+    "travel_minutes_matrix",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 EventKind = Literal["main", "sub"]
+
+# Integer scale of PyVRP prizes and distance costs, both in persons: tenths of a person.
+PERSONS_SCALE = 10
 
 # Modelled: mean speed of a caravan (trucks with demo cars) on county and township roads.
 DEFAULT_RURAL_SPEED_KMH = 40.0
@@ -205,8 +212,7 @@ class CaravanProblem:
     @cached_property
     def travel_matrix_min(self) -> npt.NDArray[np.int64]:
         """:meth:`travel_min` for every pair of venues, minutes (read-only, computed once)."""
-        minutes = np.ceil(self.road_km * 60.0 / self.rules.speed_kmh - 1e-9)
-        return readonly_copy(np.maximum(minutes, 0.0).astype(np.int64))
+        return readonly_copy(travel_minutes_matrix(self.road_km, self.rules.speed_kmh))
 
     def event_index(self) -> dict[str, int]:
         """Position of each event by id."""
@@ -228,6 +234,34 @@ def travel_minutes(distance_km: float, speed_kmh: float) -> int:
     (45, 46, 0)
     """
     return max(0, math.ceil(distance_km * 60.0 / speed_kmh - 1e-9))
+
+
+def travel_minutes_matrix(road_km: FloatArray, speed_kmh: float) -> npt.NDArray[np.int64]:
+    """:func:`travel_minutes` of every entry of a road-km matrix, whole minutes.
+
+    >>> travel_minutes_matrix(np.array([[0.0, 30.0], [30.1, 0.0]]), 40.0).tolist()
+    [[0, 45], [46, 0]]
+    """
+    minutes = np.ceil(np.asarray(road_km, dtype=np.float64) * 60.0 / speed_kmh - 1e-9)
+    return np.maximum(minutes, 0.0).astype(np.int64)
+
+
+def open_end_matrices(
+    problem: CaravanProblem, venues: npt.NDArray[np.int64], *, dummy: int, persons_per_km: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """PyVRP distance and duration matrices over ``venues`` with an open end at ``dummy``.
+
+    Distances are road km × ``persons_per_km`` in tenths of a person
+    (:data:`PERSONS_SCALE`), durations travel minutes; row and column ``dummy`` are zero,
+    so a route ends wherever its last client is (the dummy end depot is free to reach).
+    """
+    index = np.ix_(venues, venues)
+    distance = np.rint(problem.road_km[index] * persons_per_km * PERSONS_SCALE).astype(np.int64)
+    duration = problem.travel_matrix_min[index].copy()
+    for matrix in (distance, duration):
+        matrix[:, dummy] = 0
+        matrix[dummy, :] = 0
+    return distance, duration
 
 
 def _unique(name: str, ids: list[str]) -> None:

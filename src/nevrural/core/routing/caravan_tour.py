@@ -31,13 +31,12 @@ import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType, solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
+from nevrural.core.routing.caravan_problem import PERSONS_SCALE, open_end_matrices
+
 if TYPE_CHECKING:
     from nevrural.core.routing.caravan_problem import CaravanProblem
 
 __all__ = ["CountyTourResult", "CountyWork", "county_work", "plan_county_tours"]
-
-# Scale of the integer distances: persons per km are multiplied by this before rounding.
-_DISTANCE_SCALE = 10
 
 
 @dataclass(frozen=True)
@@ -120,19 +119,15 @@ def plan_county_tours(
         + [works[0].anchor_venue]
         + [w.anchor_venue for w in works]
     )
-    index = np.array(venues, dtype=np.int64)
-    km = problem.road_km[np.ix_(index, index)]
-    distance = np.rint(km * persons_per_km * _DISTANCE_SCALE).astype(np.int64)
-    duration = problem.travel_matrix_min[np.ix_(index, index)].copy()
-    for matrix in (distance, duration):
-        matrix[:, k] = 0  # the dummy end depot is free to reach
-        matrix[k, :] = 0
+    distance, duration = open_end_matrices(
+        problem, np.array(venues, dtype=np.int64), dummy=k, persons_per_km=persons_per_km
+    )
     shift = max(1, int(usable_days * day_min * utilisation))
     clients = [
         Client(
             location=k + 1 + i,
             service_duration=w.expected_days * day_min,
-            prize=round(w.persons * _DISTANCE_SCALE),
+            prize=round(w.persons * PERSONS_SCALE),
             required=False,
         )
         for i, w in enumerate(works)

@@ -49,6 +49,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
+import numpy.typing as npt
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType, solve
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TownshipClusterResult",
     "distance_m",
+    "distance_matrix_m",
     "expand_visits",
     "precheck_repair_rounds",
     "schedule_van_day",
@@ -87,7 +89,12 @@ def distance_m(road_km: float) -> int:
     >>> distance_m(12.3456)
     12346
     """
-    return round(road_km * 1000.0)
+    return int(distance_matrix_m(np.asarray(road_km)))
+
+
+def distance_matrix_m(road_km: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """:func:`distance_m` of every entry (halves round to even, as ``round`` does)."""
+    return np.rint(np.asarray(road_km, dtype=np.float64) * 1000.0).astype(np.int64)
 
 
 def precheck_repair_rounds(problem: RepairRoundProblem) -> None:
@@ -126,11 +133,7 @@ def to_pyvrp_data(problem: RepairRoundProblem) -> ProblemData:
 
     Depots with no van get no vehicle type (the type index is then not the depot's).
     """
-    n = problem.road_km.shape[0]
-    distance = np.asarray(
-        [[distance_m(float(problem.road_km[i, j])) for j in range(n)] for i in range(n)],
-        dtype=np.int64,
-    ).reshape(n, n)
+    distance = distance_matrix_m(problem.road_km)
     duration = problem.travel_matrix_min()
     clients = [
         Client(location=problem.place_of_stop(s), service_duration=service, name=stop_id)
@@ -155,7 +158,7 @@ def to_pyvrp_data(problem: RepairRoundProblem) -> ProblemData:
         for d, vans in enumerate(problem.vans_by_depot)
         if vans > 0
     ]
-    locations = [Location(x=0.0, y=0.0) for _ in range(n)]  # explicit matrices: unused
+    locations = [Location(x=0.0, y=0.0) for _ in distance]  # explicit matrices: unused
     # PyVRP's stub types matrices as ``ndarray[int]`` (shape slot): int64 is what it takes.
     return ProblemData(
         locations,

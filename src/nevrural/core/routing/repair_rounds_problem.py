@@ -20,7 +20,11 @@ import numpy.typing as npt
 
 from nevrural.core.arrays import readonly_copy
 from nevrural.core.events.calendar import MINUTES_PER_DAY
-from nevrural.core.routing.caravan_problem import DEFAULT_RURAL_SPEED_KMH, travel_minutes
+from nevrural.core.routing.caravan_problem import (
+    DEFAULT_RURAL_SPEED_KMH,
+    travel_minutes,
+    travel_minutes_matrix,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -161,9 +165,7 @@ class RepairRoundProblem:
 
     def travel_matrix_min(self) -> IntArray:
         """:meth:`travel_min` for every pair of places, minutes."""
-        n = self.road_km.shape[0]
-        minutes = [[self.travel_min(i, j) for j in range(n)] for i in range(n)]
-        return np.asarray(minutes, dtype=np.int64).reshape(n, n)
+        return travel_minutes_matrix(self.road_km, self.speed_kmh)
 
     def stop_label(self, stop: int) -> str:
         """``'id'`` or ``'id' (name)`` of stop ``stop`` for messages."""

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import Response
 
-from nevrural.core.routing.caravan_outputs import ITINERARY_COLUMNS, itinerary_rows_of
+from nevrural.core.routing.caravan_outputs import ITINERARY_COLUMNS, itinerary_csv_cells
 from nevrural.interfaces.api.deps import ContainerDep, UowFactoryDep
 from nevrural.interfaces.api.event_schemas import EventPlanCreate
+from nevrural.interfaces.api.file_responses import csv_response, geojson_response
 from nevrural.interfaces.api.scenario_views import scenario_read, scenario_summary
 from nevrural.interfaces.api.schemas import ScenarioRead, ScenarioSummaryRead
 from nevrural.services.events_plan import get_event_plan, list_event_plans, run_event_plan
@@ -107,10 +105,7 @@ def get_calendar(
 )
 def get_routes(plan_id: int, uow_factory: UowFactoryDep) -> Response:
     """Caravan routes per day and the events held, as GeoJSON (straight segments)."""
-    routes = _plan(uow_factory, plan_id).result["routes"]
-    return Response(
-        json.dumps(routes, ensure_ascii=False).encode("utf-8"), media_type="application/geo+json"
-    )
+    return geojson_response(_plan(uow_factory, plan_id).result["routes"])
 
 
 @router.get(
@@ -120,13 +115,5 @@ def get_routes(plan_id: int, uow_factory: UowFactoryDep) -> Response:
 )
 def get_itinerary_csv(plan_id: int, uow_factory: UowFactoryDep) -> Response:
     """One row per stop of each caravan day (UTF-8 with BOM for spreadsheet programs)."""
-    rows = itinerary_rows_of(_plan(uow_factory, plan_id).result["itinerary"])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ITINERARY_COLUMNS)
-    writer.writerows([["" if r[c] is None else r[c] for c in ITINERARY_COLUMNS] for r in rows])
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="itinerary-{plan_id}.csv"'},
-    )
+    cells = itinerary_csv_cells(_plan(uow_factory, plan_id).result["itinerary"])
+    return csv_response(ITINERARY_COLUMNS, cells, f"itinerary-{plan_id}.csv")

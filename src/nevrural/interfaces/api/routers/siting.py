@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 
 from nevrural.interfaces.api.deps import UowFactoryDep
+from nevrural.interfaces.api.file_responses import csv_response, geojson_response
 from nevrural.interfaces.api.scenario_views import scenario_read, scenario_summary
 from nevrural.interfaces.api.schemas import (
     ChargingScenarioCreate,
@@ -101,11 +99,7 @@ def get_scenario(scenario_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
 )
 def get_geojson(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
     """Sites, townships and their links as GeoJSON."""
-    collection = siting_geojson(_scenario(uow_factory, scenario_id).result)
-    return Response(
-        json.dumps(collection, ensure_ascii=False).encode("utf-8"),
-        media_type="application/geo+json",
-    )
+    return geojson_response(siting_geojson(_scenario(uow_factory, scenario_id).result))
 
 
 @router.get(
@@ -116,12 +110,4 @@ def get_geojson(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
 def get_csv(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
     """One row per site (UTF-8 with BOM for spreadsheet programs)."""
     header, rows = siting_csv_rows(_scenario(uow_factory, scenario_id).result)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="siting-{scenario_id}.csv"'},
-    )
+    return csv_response(header, rows, f"siting-{scenario_id}.csv")
