@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 
-.PHONY: help setup run serve migrate test lint typecheck contracts pytest bench format clean
+.PHONY: help setup run serve migrate test lint typecheck contracts pytest bench crash-test format clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,8 +38,8 @@ migrate: setup  ## Create or upgrade the database schema
 	$(BIN)/nevrural db migrate
 
 lint: setup  ## ruff format --check and ruff check
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools
 
 typecheck: setup  ## mypy --strict on src
 	$(BIN)/mypy
@@ -58,9 +58,12 @@ bench: setup  ## Benchmarks (outside the test run), against their peers in the s
 		$(BIN)/python "$$script" || failed="$$failed $$script"; done; \
 		if [ -n "$$failed" ]; then echo "targets missed:$$failed"; exit 1; fi
 
+crash-test: setup  ## Kill -9 the API under orders, retry, reconcile (NEVRURAL_TEST_POSTGRES_URL)
+	$(BIN)/python tools/crash_test.py
+
 format: setup  ## Format and autofix
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks tools
+	$(BIN)/ruff check --fix src tests benchmarks tools
 
 clean:  ## Remove the virtual environment, tools and local data
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -136,3 +136,60 @@ def any_container(request: pytest.FixtureRequest) -> Container:
     name = "atlas_container" if request.param == "sqlite" else "postgres_container"
     container: Container = request.getfixturevalue(name)
     return container
+
+
+CHAIN_TABLES = (
+    "audit_log",
+    "idempotency_keys",
+    "follow_ups",
+    "deliveries",
+    "trade_ins",
+    "tickets",
+    "orders",
+    "test_drives",
+    "lead_offers",
+    "leads",
+    "livestream_sessions",
+    "sales_events",
+    "service_points",
+    "dealer_stock",
+    "vehicle_models",
+    "api_keys",
+    "users",
+    "buyers",
+    "enterprise_brands",
+    "enterprise_service_areas",
+    "enterprises",
+)
+
+
+def _cheap_chain_settings(**values: object) -> object:
+    from nevrural.config import Settings
+
+    return Settings(argon2_time_cost=1, argon2_memory_kib=64, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def chain_container(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Container]:
+    """An atlas container for service-chain tests on each backend, with cheap argon2.
+
+    On PostgreSQL the service-chain tables are emptied afterwards (the atlas stays).
+    """
+    from sqlalchemy import text
+
+    from nevrural.bootstrap import build_container
+
+    if request.param == "sqlite":
+        db = request.getfixturevalue("built_atlas_db")
+        shutil.copyfile(db, tmp_path / "nevrural.db")
+        settings = _cheap_chain_settings(var_dir=tmp_path)
+    else:
+        url = request.getfixturevalue("postgres_atlas_url")
+        settings = _cheap_chain_settings(var_dir=tmp_path, database_url=url)
+    container = build_container(settings)  # type: ignore[arg-type]
+    container.migrate()
+    yield container
+    if request.param == "postgres":
+        with container.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(CHAIN_TABLES)} RESTART IDENTITY CASCADE"))
+    container.dispose()

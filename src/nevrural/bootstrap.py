@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,7 +30,18 @@ from nevrural.adapters.files.siting_points import read_siting_points
 from nevrural.adapters.files.solomon import read_solomon
 from nevrural.adapters.files.tabular import Table, read_table
 from nevrural.adapters.packages.atlas_source import PackageAtlasSource
+from nevrural.adapters.security.api_keys import (
+    NewApiKey,
+    api_key_matches,
+    new_api_key,
+    parse_api_key,
+)
+from nevrural.adapters.security.keys import load_or_create_key
+from nevrural.adapters.security.passwords import Argon2PasswordHasher, check_password_strength
+from nevrural.adapters.security.pii_cipher import AesGcmFieldCipher
+from nevrural.adapters.security.tokens import JwtTokenIssuer
 from nevrural.config import Settings
+from nevrural.services.chain_context import ChainContext
 from nevrural.services.offer_catalogue import OfferCatalogue
 
 if TYPE_CHECKING:
@@ -67,6 +80,45 @@ class Container:
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use with ``with``)."""
         return SqlUnitOfWork(self.session_factory)
+
+    @cached_property
+    def chain(self) -> ChainContext:
+        """The service chain's context: storage, personal-data vault, passwords, tokens.
+
+        Keys come from ``NEVRURAL_PII_KEY`` / ``NEVRURAL_JWT_SECRET`` or from key files
+        under ``var_dir`` created on first run (mode 0600).
+        """
+        settings = self.settings
+        pii_key = load_or_create_key(
+            settings.pii_key, settings.var_dir / "pii.key", name="NEVRURAL_PII_KEY"
+        )
+        jwt_key = load_or_create_key(
+            settings.jwt_secret, settings.var_dir / "jwt.key", name="NEVRURAL_JWT_SECRET"
+        )
+        return ChainContext(
+            uow_factory=self.uow,
+            vault=AesGcmFieldCipher(pii_key),
+            passwords=Argon2PasswordHasher(
+                time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib
+            ),
+            tokens=JwtTokenIssuer(jwt_key, ttl=dt.timedelta(minutes=settings.token_ttl_minutes)),
+        )
+
+    def new_api_key(self) -> NewApiKey:
+        """A fresh API key (its token is shown once)."""
+        return new_api_key()
+
+    def parse_api_key(self, token: str) -> tuple[str, str]:
+        """(key id, secret) of an API key token; ValueError when malformed."""
+        return parse_api_key(token)
+
+    def api_key_matches(self, secret: str, stored_digest: str) -> bool:
+        """Whether the secret matches the stored SHA-256 (constant time)."""
+        return api_key_matches(secret, stored_digest)
+
+    def check_password_strength(self, password: str) -> None:
+        """ValueError naming ``password`` when it is too weak."""
+        check_password_strength(password)
 
     def read_linkage_candidates(self, path: Path) -> CandidateTable:
         """Candidate cities from a CSV/XLSX/JSON file (refused whole on any problem)."""

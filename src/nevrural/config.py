@@ -18,6 +18,14 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: SQLite file ``<var_dir>/nevrural.db``
     host: str = "127.0.0.1"
     port: int = 8000
+    # Service chain secrets: base64 of 32 bytes; empty = a key file under var_dir,
+    # created on first run (pii.key, jwt.key, mode 0600).
+    pii_key: str = ""
+    jwt_secret: str = ""
+    token_ttl_minutes: int = 15
+    # argon2id cost; the defaults are the library's (tests lower them for speed).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``var_dir``."""

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
+from nevrural.adapters.db import chain_rows  # noqa: F401  (registers the service-chain tables)
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.migrate import alembic_config, downgrade_database, migrate_database
 from nevrural.adapters.db.rows import Base

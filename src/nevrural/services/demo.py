@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from nevrural.services.demo_chain import seed_demo_chain_records
+from nevrural.services.demo_chain_flows import seed_demo_chain_flows
 from nevrural.services.demo_offers import seed_demo_offers
 from nevrural.services.events_plan import KIND as EVENTS_KIND
 from nevrural.services.events_plan import run_event_plan
@@ -28,6 +30,7 @@ from nevrural.services.targeting import TargetingRequest, run_targeting
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from nevrural.services.chain_context import ChainContext
     from nevrural.services.offer_catalogue import OfferCatalogue
     from nevrural.services.ports import UnitOfWork
 
@@ -101,11 +104,17 @@ DEMO_EVENTS = EventPlanRequest(
 )
 
 
-def seed_demo(uow_factory: Callable[[], UnitOfWork], offers: OfferCatalogue | None = None) -> bool:
+def seed_demo(
+    uow_factory: Callable[[], UnitOfWork],
+    offers: OfferCatalogue | None = None,
+    chain: ChainContext | None = None,
+) -> bool:
     """Add the demo campaign and its plans when absent; returns whether anything was added.
 
     With `offers` (the catalogue in use), also the example offers of the shortlisted
-    provinces, a few quotes and a claim (:mod:`~nevrural.services.demo_offers`).
+    provinces, a few quotes and a claim (:mod:`~nevrural.services.demo_offers`); with
+    `chain` as well, the service chain's enterprises, people and flows
+    (:mod:`~nevrural.services.demo_chain`, :mod:`~nevrural.services.demo_chain_flows`).
     """
     added = False
     with uow_factory() as uow:
@@ -134,4 +143,10 @@ def seed_demo(uow_factory: Callable[[], UnitOfWork], offers: OfferCatalogue | No
         added = True
     if offers is not None and seed_demo_offers(uow_factory, offers):
         added = True
+    if offers is not None and chain is not None:
+        repair = latest_demo_siting(uow_factory, "repair")
+        records = seed_demo_chain_records(chain, repair.result if repair else None)
+        if records is not None:
+            seed_demo_chain_flows(chain, records, offers)
+            added = True
     return added

@@ -6,6 +6,16 @@ from typing import TYPE_CHECKING, Self
 
 from nevrural.adapters.db.atlas_repository import SqlAtlasRepository
 from nevrural.adapters.db.campaign_repository import SqlCampaignRepository
+from nevrural.adapters.db.chain_aftersales_repository import SqlAftersalesRepository
+from nevrural.adapters.db.chain_catalogue_repository import SqlCatalogueRepository
+from nevrural.adapters.db.chain_lead_repository import SqlLeadRepository
+from nevrural.adapters.db.chain_order_repository import SqlOrderRepository
+from nevrural.adapters.db.chain_shared_repository import (
+    SqlAuditRepository,
+    SqlBuyerRepository,
+    SqlEnterpriseRepository,
+    SqlUserRepository,
+)
 from nevrural.adapters.db.offer_repository import (
     SqlClaimRepository,
     SqlPolicyRepository,
@@ -30,6 +40,14 @@ class SqlUnitOfWork:
     policies: SqlPolicyRepository
     quotes: SqlQuoteRepository
     claims: SqlClaimRepository
+    enterprises: SqlEnterpriseRepository
+    buyers: SqlBuyerRepository
+    users: SqlUserRepository
+    audit: SqlAuditRepository
+    catalogue: SqlCatalogueRepository
+    orders: SqlOrderRepository
+    aftersales: SqlAftersalesRepository
+    leads: SqlLeadRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -43,6 +61,14 @@ class SqlUnitOfWork:
         self.policies = SqlPolicyRepository(self._session)
         self.quotes = SqlQuoteRepository(self._session)
         self.claims = SqlClaimRepository(self._session)
+        self.enterprises = SqlEnterpriseRepository(self._session)
+        self.buyers = SqlBuyerRepository(self._session)
+        self.users = SqlUserRepository(self._session)
+        self.audit = SqlAuditRepository(self._session)
+        self.catalogue = SqlCatalogueRepository(self._session)
+        self.orders = SqlOrderRepository(self._session)
+        self.aftersales = SqlAftersalesRepository(self._session)
+        self.leads = SqlLeadRepository(self._session)
         return self
 
     def __exit__(

@@ -9,6 +9,11 @@ from nevrural.bootstrap import Container
 from nevrural.interfaces.api.routers import (
     atlas,
     campaigns,
+    chain_aftersales,
+    chain_auth,
+    chain_catalogue,
+    chain_leads,
+    chain_orders,
     claims,
     divisions,
     events,
@@ -49,6 +54,11 @@ def create_app(container: Container) -> FastAPI:
         quotes,
         claims,
         policies,
+        chain_auth,
+        chain_catalogue,
+        chain_orders,
+        chain_leads,
+        chain_aftersales,
         pages,
     ):
         app.include_router(module.router)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from nevrural.bootstrap import Container
 from nevrural.services.offer_catalogue import OfferCatalogue
 from nevrural.services.ports import UnitOfWork
 
-__all__ = ["ContainerDep", "OffersDep", "UowFactoryDep"]
+__all__ = ["MAX_ID", "ContainerDep", "OffersDep", "PathId", "UowFactoryDep"]
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
 
 def get_container(request: Request) -> Container:
@@ -33,3 +35,6 @@ def get_offers(request: Request) -> OfferCatalogue:
 ContainerDep = Annotated[Container, Depends(get_container)]
 UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
 OffersDep = Annotated[OfferCatalogue, Depends(get_offers)]
+
+# A record id in a path: larger numbers are refused (422) before reaching the database.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]

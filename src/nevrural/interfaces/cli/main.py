@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from nevrural.interfaces.cli.atlas import atlas_app
+from nevrural.interfaces.cli.chain import service_app
 from nevrural.interfaces.cli.events import events_app
 from nevrural.interfaces.cli.offers import offer_app
 from nevrural.interfaces.cli.planning import linkage_command, target_command
@@ -35,6 +36,7 @@ app.add_typer(site_app, name="site")
 app.add_typer(offer_app, name="offer")
 app.add_typer(route_app, name="route")
 app.add_typer(events_app, name="events")
+app.add_typer(service_app, name="service")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 demo_app = typer.Typer(help="The demo campaign.", no_args_is_help=True)

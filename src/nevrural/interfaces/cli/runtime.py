@@ -30,7 +30,7 @@ def prepare_platform(container: Container, *, quiet: bool) -> dict[str, object]:
     container.migrate()
     with RichSteps(BUILD_STEPS, quiet=quiet) as progress:
         built = ensure_atlas(container.uow, container.atlas_source, progress)
-    seeded = seed_demo(container.uow, container.offers)
+    seeded = seed_demo(container.uow, container.offers, container.chain)
     return {
         "atlas_built": built is not None,
         "demo_seeded": seeded,

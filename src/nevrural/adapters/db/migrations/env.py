@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from alembic import context
 
+from nevrural.adapters.db import chain_rows  # noqa: F401  (registers the service-chain tables)
 from nevrural.adapters.db.engine import create_db_engine
 from nevrural.adapters.db.rows import Base
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from nevrural.interfaces.api.deps import UowFactoryDep
+from nevrural.interfaces.api.deps import PathId, UowFactoryDep
 from nevrural.interfaces.api.offer_schemas import ClaimCreate, ClaimRead
 from nevrural.services.offer_claims import file_claim
 from nevrural.services.offer_quotes import OfferNotFoundError
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1/quotes/{quote_id}/claims", tags=["offers"])
         422: {"description": "The rule did not apply, is not claimable or is claimed"},
     },
 )
-def create_claim(quote_id: int, body: ClaimCreate, uow_factory: UowFactoryDep) -> Any:
+def create_claim(quote_id: PathId, body: ClaimCreate, uow_factory: UowFactoryDep) -> Any:
     """File a claim for the amount the quote applied for the rule."""
     try:
         return file_claim(uow_factory, quote_id, body.rule_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import Response
 
 from nevrural.core.routing.caravan_outputs import ITINERARY_COLUMNS, itinerary_csv_cells
-from nevrural.interfaces.api.deps import ContainerDep, UowFactoryDep
+from nevrural.interfaces.api.deps import ContainerDep, PathId, UowFactoryDep
 from nevrural.interfaces.api.event_schemas import EventPlanCreate
 from nevrural.interfaces.api.file_responses import csv_response, geojson_response
 from nevrural.interfaces.api.scenario_views import scenario_read, scenario_summary
@@ -49,7 +49,7 @@ def list_plans(uow_factory: UowFactoryDep) -> list[ScenarioSummaryRead]:
     return [scenario_summary(s) for s in list_event_plans(uow_factory)]
 
 
-def _plan(uow_factory: UowFactoryDep, plan_id: int) -> Scenario:
+def _plan(uow_factory: UowFactoryDep, plan_id: PathId) -> Scenario:
     scenario = get_event_plan(uow_factory, plan_id)
     if scenario is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no event plan has id {plan_id}")
@@ -57,7 +57,7 @@ def _plan(uow_factory: UowFactoryDep, plan_id: int) -> Scenario:
 
 
 @router.get("/plans/{plan_id}", response_model=ScenarioRead, responses=_NOT_FOUND)
-def get_plan(plan_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
+def get_plan(plan_id: PathId, uow_factory: UowFactoryDep) -> ScenarioRead:
     """One stored plan: itinerary, routes, counties, repair rounds, checks."""
     return scenario_read(_plan(uow_factory, plan_id))
 
@@ -68,7 +68,7 @@ def get_plan(plan_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
     responses={200: {"content": {"text/calendar": {}}}, **_NOT_FOUND, **_UNPROCESSABLE},
 )
 def get_calendar(
-    plan_id: int,
+    plan_id: PathId,
     uow_factory: UowFactoryDep,
     container: ContainerDep,
     caravan: Annotated[str | None, Query(max_length=40, description="A caravan id")] = None,
@@ -103,7 +103,7 @@ def get_calendar(
     response_class=Response,
     responses={200: {"content": {"application/geo+json": {}}}, **_NOT_FOUND},
 )
-def get_routes(plan_id: int, uow_factory: UowFactoryDep) -> Response:
+def get_routes(plan_id: PathId, uow_factory: UowFactoryDep) -> Response:
     """Caravan routes per day and the events held, as GeoJSON (straight segments)."""
     return geojson_response(_plan(uow_factory, plan_id).result["routes"])
 
@@ -113,7 +113,7 @@ def get_routes(plan_id: int, uow_factory: UowFactoryDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **_NOT_FOUND},
 )
-def get_itinerary_csv(plan_id: int, uow_factory: UowFactoryDep) -> Response:
+def get_itinerary_csv(plan_id: PathId, uow_factory: UowFactoryDep) -> Response:
     """One row per stop of each caravan day (UTF-8 with BOM for spreadsheet programs)."""
     cells = itinerary_csv_cells(_plan(uow_factory, plan_id).result["itinerary"])
     return csv_response(ITINERARY_COLUMNS, cells, f"itinerary-{plan_id}.csv")

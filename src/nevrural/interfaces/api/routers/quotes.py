@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
-from nevrural.interfaces.api.deps import OffersDep, UowFactoryDep
+from nevrural.interfaces.api.deps import OffersDep, PathId, UowFactoryDep
 from nevrural.interfaces.api.offer_schemas import QuoteCreate, QuoteRead
 from nevrural.services.offer_quotes import OfferNotFoundError, get_offer_quote, quote_offer
 
@@ -32,7 +32,7 @@ def create_quote(body: QuoteCreate, uow_factory: UowFactoryDep, offers: OffersDe
 @router.get(
     "/{quote_id}", response_model=QuoteRead, responses={404: {"description": "No such quote"}}
 )
-def get_quote(quote_id: int, uow_factory: UowFactoryDep) -> Any:
+def get_quote(quote_id: PathId, uow_factory: UowFactoryDep) -> Any:
     """One stored quote with its request and claims."""
     try:
         return get_offer_quote(uow_factory, quote_id)

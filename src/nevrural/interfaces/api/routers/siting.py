@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 
-from nevrural.interfaces.api.deps import UowFactoryDep
+from nevrural.interfaces.api.deps import PathId, UowFactoryDep
 from nevrural.interfaces.api.file_responses import csv_response, geojson_response
 from nevrural.interfaces.api.scenario_views import scenario_read, scenario_summary
 from nevrural.interfaces.api.schemas import (
@@ -73,7 +73,7 @@ def list_scenarios(uow_factory: UowFactoryDep) -> list[ScenarioSummaryRead]:
     return [scenario_summary(s) for s in list_siting_scenarios(uow_factory)]
 
 
-def _scenario(uow_factory: UowFactoryDep, scenario_id: int) -> Scenario:
+def _scenario(uow_factory: UowFactoryDep, scenario_id: PathId) -> Scenario:
     scenario = get_siting_scenario(uow_factory, scenario_id)
     if scenario is None:
         raise HTTPException(
@@ -87,7 +87,7 @@ def _scenario(uow_factory: UowFactoryDep, scenario_id: int) -> Scenario:
     response_model=ScenarioRead,
     responses={404: {"description": "No such scenario"}},
 )
-def get_scenario(scenario_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
+def get_scenario(scenario_id: PathId, uow_factory: UowFactoryDep) -> ScenarioRead:
     """One stored siting scenario: counties, sites and townships."""
     return scenario_read(_scenario(uow_factory, scenario_id))
 
@@ -97,7 +97,7 @@ def get_scenario(scenario_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
     response_class=Response,
     responses={200: {"content": {"application/geo+json": {}}}, 404: {}},
 )
-def get_geojson(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
+def get_geojson(scenario_id: PathId, uow_factory: UowFactoryDep) -> Response:
     """Sites, townships and their links as GeoJSON."""
     return geojson_response(siting_geojson(_scenario(uow_factory, scenario_id).result))
 
@@ -107,7 +107,7 @@ def get_geojson(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, 404: {}},
 )
-def get_csv(scenario_id: int, uow_factory: UowFactoryDep) -> Response:
+def get_csv(scenario_id: PathId, uow_factory: UowFactoryDep) -> Response:
     """One row per site (UTF-8 with BOM for spreadsheet programs)."""
     header, rows = siting_csv_rows(_scenario(uow_factory, scenario_id).result)
     return csv_response(header, rows, f"siting-{scenario_id}.csv")

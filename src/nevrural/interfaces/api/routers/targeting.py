@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 
 from nevrural.core.targeting.selection_checks import SelectionInfeasible
-from nevrural.interfaces.api.deps import UowFactoryDep
+from nevrural.interfaces.api.deps import PathId, UowFactoryDep
 from nevrural.interfaces.api.scenario_views import scenario_read, scenario_summary
 from nevrural.interfaces.api.schemas import (
     ScenarioRead,
@@ -58,7 +58,7 @@ def list_scenarios(uow_factory: UowFactoryDep) -> list[ScenarioSummaryRead]:
     response_model=ScenarioRead,
     responses={404: {"description": "No such scenario"}},
 )
-def get_scenario(scenario_id: int, uow_factory: UowFactoryDep) -> ScenarioRead:
+def get_scenario(scenario_id: PathId, uow_factory: UowFactoryDep) -> ScenarioRead:
     """One stored targeting scenario with its ranked counties and contributions."""
     scenario = get_targeting_scenario(uow_factory, scenario_id)
     if scenario is None:
