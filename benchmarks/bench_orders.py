@@ -61,6 +61,7 @@ from nevrural.adapters.db.engine import normalise_url
 from nevrural.bootstrap import Container, build_container
 from nevrural.config import Settings
 from nevrural.core.service.principal import Role
+from nevrural.interfaces.api.app import create_app
 from nevrural.services.chain_auth import add_user, principal_from_token, sign_in
 from nevrural.services.chain_orders import place_order
 from nevrural.services.chain_people import find_or_add_buyer
@@ -462,6 +463,65 @@ def in_process(
     return InProcessResult(placed, placed / wall_s, cpu_s * 1_000 / placed)
 
 
+async def asgi_in_process(
+    container: Container, bench: Bench, *, orders: int, concurrency: int
+) -> InProcessResult:
+    """The FastAPI app called directly (ASGI, no server, no socket), ``concurrency`` at once."""
+    app = create_app(container)
+    path = "/api/v1/orders"
+
+    async def place(task: int) -> None:
+        rng = random.Random(2_000 + task)
+        for n in range(orders // concurrency):
+            token = bench.tokens[(task + n * concurrency) % len(bench.tokens)]
+            body = json.dumps(
+                {"dealer_id": rng.choice(bench.dealer_ids), "model_id": rng.choice(bench.model_ids)}
+            ).encode()
+            headers = [
+                (b"host", b"bench"),
+                (b"authorization", f"Bearer {token}".encode()),
+                (b"idempotency-key", f"asgi-{task}-{n}".encode()),
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ]
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "POST",
+                "scheme": "http",
+                "path": path,
+                "raw_path": path.encode(),
+                "root_path": "",
+                "query_string": b"",
+                "headers": headers,
+                "client": (HOST, 50_000 + task),
+                "server": (HOST, 80),
+            }
+            messages = [{"type": "http.request", "body": body, "more_body": False}]
+            statuses: list[int] = []
+
+            async def receive(messages: list[dict[str, Any]] = messages) -> dict[str, Any]:
+                if messages:
+                    return messages.pop()
+                await asyncio.sleep(3_600)  # the client never disconnects
+                return {"type": "http.disconnect"}
+
+            async def send(message: dict[str, Any], statuses: list[int] = statuses) -> None:
+                if message["type"] == "http.response.start":
+                    statuses.append(message["status"])
+
+            await app(scope, receive, send)
+            if statuses != [201]:
+                raise RuntimeError(f"ASGI order {task}-{n}: statuses {statuses}")
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(place(t) for t in range(concurrency)))
+    placed = orders // concurrency * concurrency
+    wall_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
+    return InProcessResult(placed, placed / wall_s, cpu_s * 1_000 / placed)
+
+
 def statements_of_one_order(container: Container, bench: Bench) -> list[str]:
     """The SQL statements one placement sends (the start of each)."""
     seen: list[str] = []
@@ -532,6 +592,29 @@ def profile(container: Container, bench: Bench, *, orders: int) -> tuple[int, In
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     print("\n".join(line.replace(str(Path.cwd()) + "/", "") for line in lines[3:]))
     return one.orders + eight.orders + 1 + profiled.orders, one
+
+
+def print_layers(container: Container, bench: Bench, http: HttpResult, one: InProcessResult) -> int:
+    """CPU per order by layer: use case, + FastAPI app, + uvicorn; returns the orders placed."""
+    asgi = asyncio.run(asgi_in_process(container, bench, orders=1_600, concurrency=32))
+    server_ms = http.cpu_s["server"] * 1_000 / max(http.orders, 1)
+    print("CPU per order by layer, ms (the last from the 1-worker HTTP run):")
+    for what, ms, more in (
+        ("JWT check + place_order (the use case, 1 thread)", one.cpu_ms_per_order, ""),
+        (
+            "+ FastAPI app: routing, dependencies, pydantic, thread pool (ASGI in-process,"
+            f" {asgi.orders_per_s:,.0f} orders/s)",
+            asgi.cpu_ms_per_order,
+            f"+{asgi.cpu_ms_per_order - one.cpu_ms_per_order:.2f}",
+        ),
+        (
+            "+ uvicorn: h11, asyncio, sockets (the server over loopback)",
+            server_ms,
+            f"+{server_ms - asgi.cpu_ms_per_order:.2f}",
+        ),
+    ):
+        print(f"  {ms:>6.2f} {more:>6}  {what}")
+    return asgi.orders
 
 
 # -- the run ---------------------------------------------------------------------------
@@ -648,14 +731,7 @@ def run(args: argparse.Namespace, base_url: str, var_dir: Path, tps: float | Non
         )
         if not on_target or args.profile:
             placed_in_process, one = profile(container, bench, orders=args.profile_orders)
-            placed += placed_in_process
-            http_cpu_ms = results[0].cpu_s["server"] * 1_000 / max(results[0].orders, 1)
-            print(
-                f"HTTP cost: the 1-worker server spends {http_cpu_ms:.2f} ms CPU per order, the"
-                f" use case in-process {one.cpu_ms_per_order:.2f} ms: about"
-                f" {http_cpu_ms - one.cpu_ms_per_order:.2f} ms in uvicorn, FastAPI, pydantic"
-                " and the thread pool"
-            )
+            placed += placed_in_process + print_layers(container, bench, results[0], one)
         problems += check_database(container, placed)
     finally:
         container.dispose()

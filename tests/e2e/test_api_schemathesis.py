@@ -62,36 +62,43 @@ def credentials(seeded_container: Container) -> dict[str, dict[str, str]]:
     return headers
 
 
+def _fuzz(
+    operation: Any, callers: list[dict[str, str]], examples: int, failures: list[str]
+) -> None:
+    """Call one operation with generated inputs as each caller; record any 5xx."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def call(case: Any) -> None:
+        for headers in callers:
+            try:
+                response = case.call(headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+            except Exception as error:  # the test client re-raises server errors
+                failures.append(f"{case.method} {case.formatted_path} -> {error!r}")
+                continue
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                    f"{response.text[:300]}"
+                )
+
+    call()
+
+
 def test_no_server_errors(api_schema: Any, credentials: dict[str, dict[str, str]]) -> None:
     """Every operation, generated inputs, each role: never a 5xx (all failures listed)."""
     failures: list[str] = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 60
-
     for operation in operations:
-        planning = (operation.method.upper(), operation.path) in PLANNING
-        callers = [credentials["organiser"]] if planning else list(credentials.values())
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=PLANNING_EXAMPLES if planning else EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def call(case: Any) -> None:
-            for headers in callers:
-                try:
-                    response = case.call(headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
-                except Exception as error:  # the test client re-raises server errors
-                    failures.append(f"{case.method} {case.formatted_path} -> {error!r}")
-                    continue
-                if response.status_code >= 500:
-                    failures.append(
-                        f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                        f"{response.text[:300]}"
-                    )
-
-        call()
+        if (operation.method.upper(), operation.path) in PLANNING:
+            _fuzz(operation, [credentials["organiser"]], PLANNING_EXAMPLES, failures)
+        else:
+            _fuzz(operation, list(credentials.values()), EXAMPLES, failures)
     assert sorted(set(failures)) == []

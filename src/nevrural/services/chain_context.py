@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from nevrural.core.service.access import Ownership, can_read
 from nevrural.core.service.leads import LeadRules
+from nevrural.core.service.principal import Role, scope_prefix
 from nevrural.services.chain_errors import ChainNotFoundError
 from nevrural.services.ports import UnitOfWork
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from nevrural.core.service.principal import Principal
     from nevrural.services.chain_aftersales_ports import AftersalesRepository
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
         UserRepository,
     )
 
-__all__ = ["ChainContext", "ChainUnitOfWork", "audit", "ensure_readable", "utc_now"]
+__all__ = [
+    "MAX_PAGE",
+    "ChainContext",
+    "ChainUnitOfWork",
+    "audit",
+    "ensure_readable",
+    "list_filters",
+    "utc_now",
+]
 
 
 class ChainUnitOfWork(UnitOfWork, Protocol):
@@ -106,3 +115,39 @@ def audit(
         enterprise_id=enterprise_id,
         detail=detail,
     )
+
+
+MAX_PAGE = 500
+
+
+def list_filters(
+    principal: Principal,
+    *,
+    enterprise_field: str,
+    state: str | None,
+    states: Iterable[str],
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """Repository filters of a list use case: state, page, and the caller's tenancy.
+
+    A buyer sees their own records, an enterprise those it holds (``enterprise_field``:
+    ``dealer_id`` or ``enterprise_id``), an organiser those under its scope's prefix.
+    Raises ``ValueError`` naming ``state``, ``limit`` or ``offset``.
+    """
+    allowed = list(states)
+    if state is not None and state not in allowed:
+        raise ValueError(f"state: one of {', '.join(allowed)}, got {state!r}")
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit: 1 to {MAX_PAGE}, got {limit}")
+    if not 0 <= offset <= 1_000_000:
+        raise ValueError(f"offset: 0 to 1,000,000, got {offset}")
+    filters: dict[str, Any] = {"state": state, "limit": limit, "offset": offset}
+    if principal.role is Role.BUYER:
+        filters["buyer_id"] = principal.buyer_id if principal.buyer_id is not None else -1
+    elif principal.role is Role.ENTERPRISE:
+        owner = principal.enterprise_id
+        filters[enterprise_field] = owner if owner is not None else -1
+    else:
+        filters["county_prefix"] = scope_prefix(principal.scope_code)
+    return filters

@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nevrural.core.service.leads import LeadState
-from nevrural.core.service.principal import Role, scope_prefix
-from nevrural.services.chain_context import ensure_readable
+from nevrural.core.service.principal import Role
+from nevrural.services.chain_context import ensure_readable, list_filters
 from nevrural.services.chain_errors import ChainForbiddenError, ChainNotFoundError
-from nevrural.services.chain_lead_fields import check_page
 from nevrural.services.chain_lead_routing import sweep_expired_offers
 from nevrural.services.chain_lead_views import lead_owner, lead_view
 from nevrural.services.chain_people import buyer_contact
@@ -59,21 +58,16 @@ def list_leads(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Leads the caller may see, newest first; a dealer's list first sweeps expired offers."""
-    if state is not None:
-        try:
-            LeadState(state)
-        except ValueError:
-            allowed = ", ".join(s.value for s in LeadState)
-            raise ValueError(f"state: one of {allowed}, got {state!r}") from None
-    check_page(limit, offset)
-    filters: dict[str, Any] = {"state": state, "limit": limit, "offset": offset}
-    if principal.role is Role.BUYER:
-        filters["buyer_id"] = principal.buyer_id if principal.buyer_id is not None else -1
-    elif principal.role is Role.ENTERPRISE:
+    filters = list_filters(
+        principal,
+        enterprise_field="dealer_id",
+        state=state,
+        states=LeadState,
+        limit=limit,
+        offset=offset,
+    )
+    if principal.role is Role.ENTERPRISE:
         sweep_expired_offers(ctx)
-        filters["dealer_id"] = principal.enterprise_id if principal.enterprise_id else -1
-    else:
-        filters["county_prefix"] = scope_prefix(principal.scope_code)
     with ctx.uow_factory() as uow:
         leads = uow.leads.list(**filters)
         offers = uow.leads.offers_of([lead.id for lead in leads])

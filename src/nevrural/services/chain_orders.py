@@ -26,7 +26,7 @@ from nevrural.core.service.orders import (
     validate_action_fields,
 )
 from nevrural.core.service.principal import Role, scope_prefix
-from nevrural.services.chain_context import audit, ensure_readable
+from nevrural.services.chain_context import audit, ensure_readable, list_filters
 from nevrural.services.chain_errors import (
     ChainConflictError,
     ChainForbiddenError,
@@ -256,15 +256,14 @@ def list_orders(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Orders the caller may see: their own, their dealership's, or their jurisdiction's."""
-    if state is not None:
-        OrderState(state)  # ValueError names the bad state
-    filters: dict[str, Any] = {"state": state, "limit": limit, "offset": offset}
-    if principal.role is Role.BUYER:
-        filters["buyer_id"] = principal.buyer_id
-    elif principal.role is Role.ENTERPRISE:
-        filters["dealer_id"] = principal.enterprise_id
-    else:
-        filters["county_prefix"] = scope_prefix(principal.scope_code)
+    filters = list_filters(
+        principal,
+        enterprise_field="dealer_id",
+        state=state,
+        states=OrderState,
+        limit=limit,
+        offset=offset,
+    )
     with ctx.uow_factory() as uow:
         return [order_view(o, principal.role) for o in uow.orders.list(**filters)]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nevrural.core.service.access import Ownership
-from nevrural.core.service.principal import Role, scope_prefix
+from nevrural.core.service.principal import Role
 from nevrural.core.service.tickets import (
     SERVICE_POINT_KINDS,
     TICKET_MACHINE,
@@ -32,7 +32,7 @@ from nevrural.core.service.tickets import (
     sla_due,
 )
 from nevrural.core.service.transitions import allowed_actions
-from nevrural.services.chain_context import audit, ensure_readable
+from nevrural.services.chain_context import audit, ensure_readable, list_filters
 from nevrural.services.chain_errors import (
     ChainConflictError,
     ChainForbiddenError,
@@ -68,7 +68,6 @@ logger = logging.getLogger(__name__)
 
 SUMMARY_MAX_CHARS = 1000
 NOTE_MAX_CHARS = 500
-MAX_PAGE = 500
 _ALLOWED_CONTROLS = frozenset("\n\t")
 _PROVINCE_DIGITS = 2
 _COUNTY_DIGITS = 6
@@ -113,13 +112,6 @@ def check_text(value: str | None, name: str, max_chars: int, *, required: bool) 
     if any(not c.isprintable() and c not in _ALLOWED_CONTROLS for c in text):
         raise ValueError(f"{name}: control characters are not allowed")
     return text
-
-
-def _check_page(limit: int, offset: int) -> None:
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValueError(f"limit: 1 to {MAX_PAGE}, got {limit}")
-    if offset < 0:
-        raise ValueError(f"offset: at least 0, got {offset}")
 
 
 def ticket_owner(ticket: TicketRecord) -> Ownership:
@@ -322,17 +314,14 @@ def list_tickets(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Tickets the caller may see, newest first: own, at its points, or in its jurisdiction."""
-    if state is not None and state not in set(TicketState):
-        raise ValueError(f"state: one of {', '.join(TicketState)}, got {state!r}")
-    _check_page(limit, offset)
-    filters: dict[str, Any] = {"state": state, "limit": limit, "offset": offset}
-    if principal.role is Role.BUYER:
-        filters["buyer_id"] = principal.buyer_id if principal.buyer_id is not None else -1
-    elif principal.role is Role.ENTERPRISE:
-        ent = principal.enterprise_id
-        filters["enterprise_id"] = ent if ent is not None else -1
-    else:
-        filters["county_prefix"] = scope_prefix(principal.scope_code)
+    filters = list_filters(
+        principal,
+        enterprise_field="enterprise_id",
+        state=state,
+        states=TicketState,
+        limit=limit,
+        offset=offset,
+    )
     with ctx.uow_factory() as uow:
         return _views(uow, ctx, principal.role, uow.aftersales.tickets(**filters))
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from nevrural.core.service.access import Ownership
-from nevrural.core.service.principal import Role, scope_prefix
+from nevrural.core.service.principal import Role
 from nevrural.core.service.trade_ins import (
     TRADE_IN_MACHINE,
     TradeInAction,
@@ -29,7 +29,7 @@ from nevrural.core.service.trade_ins import (
     validate_trade_in_fields,
 )
 from nevrural.core.service.transitions import ActionForbiddenError, IllegalTransitionError
-from nevrural.services.chain_context import audit, ensure_readable
+from nevrural.services.chain_context import audit, ensure_readable, list_filters
 from nevrural.services.chain_errors import (
     ChainConflictError,
     ChainForbiddenError,
@@ -66,7 +66,6 @@ OLD_VEHICLE_FUELS = ("petrol", "diesel", "nev")
 EMISSION_STANDARDS = ("国一", "国二", "国三", "国四", "国五", "国六")
 EARLIEST_REGISTRATION_YEAR = 1950
 MAX_MILEAGE_KM = 3_000_000
-MAX_PAGE = 500
 # The ``trade_ins.certificate_no`` column holds 60 characters (the core allows 64).
 CERTIFICATE_NO_MAX_CHARS = 60
 _OLD_VEHICLE_FIELDS = frozenset(
@@ -378,20 +377,14 @@ def list_trade_ins(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Trade-ins the caller may see, newest first: own, its dealership's, its jurisdiction's."""
-    if state is not None and state not in set(TradeInState):
-        raise ValueError(f"state: one of {', '.join(TradeInState)}, got {state!r}")
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValueError(f"limit: 1 to {MAX_PAGE}, got {limit}")
-    if offset < 0:
-        raise ValueError(f"offset: at least 0, got {offset}")
-    filters: dict[str, Any] = {"state": state, "limit": limit, "offset": offset}
-    if principal.role is Role.BUYER:
-        filters["buyer_id"] = principal.buyer_id if principal.buyer_id is not None else -1
-    elif principal.role is Role.ENTERPRISE:
-        ent = principal.enterprise_id
-        filters["dealer_id"] = ent if ent is not None else -1
-    else:
-        filters["county_prefix"] = scope_prefix(principal.scope_code)
+    filters = list_filters(
+        principal,
+        enterprise_field="dealer_id",
+        state=state,
+        states=TradeInState,
+        limit=limit,
+        offset=offset,
+    )
     with ctx.uow_factory() as uow:
         return _views(uow, ctx, principal.role, uow.aftersales.trade_ins(**filters))
 

@@ -45,7 +45,7 @@ __all__ = [
     "validate_trade_in_fields",
 ]
 
-CERTIFICATE_NO_MAX_CHARS = 64
+CERTIFICATE_NO_MAX_CHARS = 60  # the trade_ins.certificate_no column
 _CENT = Decimal("0.01")
 
 
@@ -145,7 +145,7 @@ def validate_trade_in_fields(
     """Check the fields an action needs; fields other actions need are ignored.
 
     ``appraise`` needs ``appraisal_cny`` (CNY, >= 0, at most two decimals); ``certify``
-    a ``certificate_no`` (the scrappage certificate number, 1-64 printable characters).
+    a ``certificate_no`` (the scrappage certificate number, 1-60 printable characters).
     Raises ValueError naming the field.
 
     >>> validate_trade_in_fields("appraise", appraisal_cny=Decimal("-1"), certificate_no=None)
