@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import func, select, update
 
+from nevrural.adapters.db.chain_repository_base import to_record
 from nevrural.adapters.db.chain_rows import TicketRow, TradeInRow
-from nevrural.adapters.db.chain_shared_repository import to_record
 from nevrural.services.chain_aftersales_ports import TicketRecord, TradeInRecord
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
+from nevrural.adapters.db.chain_repository_base import SqlChainRepository, to_record
 from nevrural.adapters.db.chain_rows import (
     LivestreamRow,
     SalesEventRow,
@@ -18,7 +19,6 @@ from nevrural.adapters.db.chain_rows import (
     StockRow,
     VehicleModelRow,
 )
-from nevrural.adapters.db.chain_shared_repository import SqlChainRepository, to_record
 from nevrural.services.chain_catalogue_ports import (
     LivestreamRecord,
     SalesEventRecord,

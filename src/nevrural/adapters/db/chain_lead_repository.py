@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 from sqlalchemy import func, select, update
 
+from nevrural.adapters.db.chain_repository_base import count_affected, to_record
 from nevrural.adapters.db.chain_rows import BuyerRow, LeadOfferRow, LeadRow, TestDriveRow
-from nevrural.adapters.db.chain_shared_repository import count_affected, to_record
 from nevrural.services.chain_lead_ports import LeadOfferRecord, LeadRecord, TestDriveRecord
 from nevrural.services.chain_ports import BuyerRecord
 

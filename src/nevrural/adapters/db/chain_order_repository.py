@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVarTuple
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from nevrural.adapters.db.chain_repository_base import SqlChainRepository, to_record
 from nevrural.adapters.db.chain_rows import DeliveryRow, FollowUpRow, IdempotencyRow, OrderRow
-from nevrural.adapters.db.chain_shared_repository import SqlChainRepository, to_record
 from nevrural.services.chain_order_ports import (
     DeliveryRecord,
     DuplicateIdempotencyKeyError,
