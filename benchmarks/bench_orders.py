@@ -717,8 +717,8 @@ def run(args: argparse.Namespace, base_url: str, var_dir: Path, tps: float | Non
         problems = [
             f"{r.label}: statuses {dict(r.statuses)}" for r in results if set(r.statuses) != {201}
         ]
-        best = max(
-            results, key=lambda r: r.orders_per_s if r.percentile_ms(99) <= TARGET_P99_MS else 0
+        best = max(  # the fastest within the p99 target, else the fastest
+            results, key=lambda r: (r.percentile_ms(99) <= TARGET_P99_MS, r.orders_per_s)
         )
         on_target = (
             best.orders_per_s >= TARGET_ORDERS_PER_S and best.percentile_ms(99) <= TARGET_P99_MS

@@ -4,8 +4,9 @@ Procedure (``make crash-test``; needs ``NEVRURAL_TEST_POSTGRES_URL``):
 
 1. Create a fresh database ``nevrural_crash`` on the server of that URL, migrate it and
    seed through the services a small chain without the atlas: an automaker, two dealers
-   selling two models (``--units`` units of each), a fifth "last units" model with 10
-   units at the first dealer, and 50 buyers with logins (argon2 at its cheapest).
+   selling two models (``--units`` units of each, but 1/25 of that for one pair, which
+   runs out during the run), a third "last units" model with 10 units at the first
+   dealer, and 50 buyers with logins (argon2 at its cheapest).
 2. Start the API (``uvicorn --factory nevrural.interfaces.api.asgi:app``) in a separate
    process on a free loopback port, on that database and a shared ``var`` folder (the
    JWT and personal-data keys), and sign every buyer in once: tokens survive restarts.
@@ -13,10 +14,10 @@ Procedure (``make crash-test``; needs ``NEVRURAL_TEST_POSTGRES_URL``):
    recording each key's body and whether a 201 was received (acknowledged, with the
    order id). Meanwhile the main thread sends SIGKILL to the server after a random 0.2 to
    1.5 s of load, ``--kills`` times, restarts it and waits for ``/healthz``.
-4. A request that failed (connection reset, refused, or an error status) is
-   unacknowledged: after each restart, and at the end, it is sent again with its same key
-   and body until it is acknowledged (201, possibly a replay of an order committed just
-   before the kill) or refused (409, no unit left).
+4. A request that failed (connection reset or refused; an error status, which is also
+   a violation) is unacknowledged: after each restart, and at the end, it is sent again
+   with its same key and body until it is acknowledged (201, possibly a replay of an
+   order committed just before the kill) or refused (409, no unit left).
 5. 50 buyers race for the last 10 units of one model at once: exactly 10 may win.
 6. A sample of acknowledged keys is replayed (same order id, ``Idempotent-Replayed:
    true``) and sent with another body (409).
@@ -35,7 +36,6 @@ The server processes are forked from a pre-imported fork server (``multiprocessi
 about 4 s on a 2-core machine, which would make 25 restarts take two minutes by
 themselves. ``--cold-start`` starts each server with ``python -m uvicorn`` instead.
 """
-# ruff: noqa: T201 - the report is printed
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ COUNTY = "410122"  # 中牟县 (Henan); the seat's position, degrees
 COUNTY_LON, COUNTY_LAT = 113.976, 34.719
 N_BUYERS = 50
 LAST_UNITS = 10
+SCARCE_SHARE = 25  # the first stock row holds 1/25 of the others' units
 REQUEST_TIMEOUT_S = 20.0
 HEALTH_TIMEOUT_S = 60.0
 _PRELOAD = [
@@ -174,6 +175,8 @@ def seed_chain(container: Container, *, units: int) -> SeededChain:
         for dealer_id in dealer_ids:
             for model_id in model_ids:
                 uow.catalogue.set_stock(dealer_id, model_id, units)
+        # One row runs out early, so refusals (409) are exercised under the kills too.
+        uow.catalogue.set_stock(dealer_ids[0], model_ids[0], max(1, units // SCARCE_SHARE))
         uow.catalogue.set_stock(dealer_ids[0], last_model_id, LAST_UNITS)
         buyer_ids = [
             find_or_add_buyer(
@@ -602,7 +605,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=25, help="SIGKILLs of the server (25)")
     parser.add_argument("--workers", type=int, default=8, help="client threads (8)")
-    parser.add_argument("--units", type=int, default=1_500, help="units per stock row (1500)")
+    parser.add_argument(
+        "--units", type=int, default=5_000, help="units per stock row, one row 1/25 of it (5000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the kill moments (0)")
     parser.add_argument("--replays", type=int, default=80, help="keys replayed at the end (80)")
     parser.add_argument(

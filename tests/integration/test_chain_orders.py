@@ -272,3 +272,26 @@ def test_fifty_buyers_for_the_last_ten_cars(chain_container: Container) -> None:
     assert _stock(chain_container, chain.dealer_id, chain.model_id) == (10, 10)
     with chain_container.uow() as uow:
         assert len(uow.orders.list(dealer_id=chain.dealer_id, limit=500)) == 10
+
+
+def test_twin_requests_with_one_key_place_one_order(chain_container: Container) -> None:
+    """Two requests racing with the same key and body: one order, one replay of it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    chain = seed_small_chain(chain_container, units=50)
+    ctx = chain_container.chain
+    buyer = chain.principal(chain_container, "buyer")
+    body = {"dealer_id": chain.dealer_id, "model_id": chain.model_id}
+    for n in range(10):
+        barrier = threading.Barrier(2)
+
+        def twin(_: int, key: str = f"twin-{n}", gate: threading.Barrier = barrier) -> object:
+            gate.wait()
+            return place_order(ctx, buyer, key, body, buyer_county_code="410122")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first, second = pool.map(twin, range(2))
+        assert first.body["id"] == second.body["id"]  # type: ignore[attr-defined]
+        assert sorted([first.replayed, second.replayed]) == [False, True]  # type: ignore[attr-defined]
+    assert _stock(chain_container, chain.dealer_id, chain.model_id) == (50, 10)

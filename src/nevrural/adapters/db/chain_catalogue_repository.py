@@ -85,8 +85,9 @@ class SqlCatalogueRepository(SqlChainRepository):
         return to_record(VehicleModelRecord, row)
 
     def model(self, model_id: int) -> VehicleModelRecord | None:
-        """One model, or None."""
-        row = self._session.get(VehicleModelRow, model_id)
+        """One model, or None (a Core SELECT: no identity-map work on the order path)."""
+        table = VehicleModelRow.__table__
+        row = self._session.execute(select(table).where(table.c.id == model_id)).first()
         return to_record(VehicleModelRecord, row) if row is not None else None
 
     def models(self, automaker_id: int | None = None) -> list[VehicleModelRecord]:

@@ -47,8 +47,10 @@ class SqlOrderRepository(SqlChainRepository):
     """Orders and what hangs off them, through one session."""
 
     def idempotency(self, subject: str, key: str) -> IdempotencyRecord | None:
-        """The stored first response to the caller's key, or None."""
-        row = self._session.get(IdempotencyRow, (subject, key))
+        """The stored first response to the caller's key, or None (one Core SELECT)."""
+        table = IdempotencyRow.__table__
+        query = select(table).where(table.c.subject == subject, table.c.key == key)
+        row = self._session.execute(query).first()
         return to_record(IdempotencyRecord, row) if row is not None else None
 
     def remember(
@@ -92,9 +94,10 @@ class SqlOrderRepository(SqlChainRepository):
         state: str,
         now: dt.datetime,
     ) -> OrderRecord:
-        """Store an order (no deposit yet); returns it with its id."""
-        row = self._add(
-            OrderRow(
+        """Store an order (no deposit yet); returns it with its id (one INSERT … RETURNING)."""
+        statement = (
+            insert(OrderRow)
+            .values(
                 buyer_id=buyer_id,
                 dealer_id=dealer_id,
                 model_id=model_id,
@@ -107,8 +110,9 @@ class SqlOrderRepository(SqlChainRepository):
                 created_at=now,
                 updated_at=now,
             )
+            .returning(*OrderRow.__table__.c)
         )
-        return to_record(OrderRecord, row)
+        return to_record(OrderRecord, self._session.execute(statement).one())
 
     def get(self, order_id: int) -> OrderRecord | None:
         """One order, or None."""

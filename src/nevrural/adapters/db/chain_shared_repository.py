@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 
 from nevrural.adapters.db.chain_repository_base import (
     SqlChainRepository,
@@ -345,9 +345,9 @@ class SqlAuditRepository(SqlChainRepository):
         enterprise_id: int | None,
         detail: Mapping[str, Any],
     ) -> None:
-        """Append one line; it is written with the unit of work's next flush."""
-        self._session.add(
-            AuditRow(
+        """Append one line (one INSERT, in the unit of work's transaction)."""
+        self._session.execute(
+            insert(AuditRow).values(
                 at=at,
                 actor=actor,
                 action=action,

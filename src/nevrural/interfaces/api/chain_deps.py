@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from nevrural.core.service.principal import Principal
@@ -42,8 +43,8 @@ class Caller:
     buyer_county_code: str | None = None
 
 
-def get_chain(request: Request) -> ChainContext:
-    """The process's service-chain context."""
+async def get_chain(request: Request) -> ChainContext:
+    """The process's service-chain context (async: no thread hop for a lookup)."""
     return get_container(request).chain
 
 
@@ -53,23 +54,30 @@ def _unauthorised(detail: str) -> HTTPException:
     )
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     token: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Caller:
-    """The caller of a bearer token or API key; 401 without valid credentials."""
+    """The caller of a bearer token or API key; 401 without valid credentials.
+
+    A token is checked in the event loop (pure CPU, no I/O); an API key needs a
+    database read, which runs in the thread pool.
+    """
     container = get_container(request)
     try:
         if token:
             principal, county = principal_from_token(container.chain, token)
             return Caller(principal, county)
         if api_key:
-            return Caller(
-                principal_from_api_key(
-                    container.chain, api_key, container.parse_api_key, container.api_key_matches
-                )
+            principal = await run_in_threadpool(
+                principal_from_api_key,
+                container.chain,
+                api_key,
+                container.parse_api_key,
+                container.api_key_matches,
             )
+            return Caller(principal)
     except AuthenticationError as error:
         raise _unauthorised(str(error)) from None
     raise _unauthorised("sign in: bearer token or X-API-Key required")
