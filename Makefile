@@ -9,6 +9,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-from-lock
+NODE_STAMP := node_modules/.stamp
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -27,7 +28,14 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-setup: $(STAMP)  ## Create .venv from uv.lock (bootstraps uv with pip when missing)
+# The pages' front-end libraries (ECharts, htmx) from the npm registry, as pinned by
+# package-lock.json; served from node_modules, never committed.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+setup: $(STAMP) $(NODE_STAMP)  ## Create .venv from uv.lock and node_modules from package-lock.json
 
 run: setup  ## The platform on SQLite with the demo campaign at http://127.0.0.1:8000
 	$(BIN)/nevrural serve
@@ -66,4 +74,4 @@ format: setup  ## Format and autofix
 	$(BIN)/ruff check --fix src tests benchmarks tools
 
 clean:  ## Remove the virtual environment, tools and local data
-	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(TOOLS) node_modules var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -26,6 +27,14 @@ class Settings(BaseSettings):
     # argon2id cost; the defaults are the library's (tests lower them for speed).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # The pages' front-end libraries (npm ci): None = node_modules of the repository
+    # checkout the package runs from, else of the working directory.
+    node_modules_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "node_modules_dir", "NEVRURAL_NODE_MODULES", "NEVRURAL_NODE_MODULES_DIR"
+        ),
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the embedded SQLite file under ``var_dir``."""

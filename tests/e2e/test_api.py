@@ -217,20 +217,6 @@ def test_campaigns_hold_the_demo(client: TestClient) -> None:
     assert demo[0]["starts_on"] == DEMO_CAMPAIGN.starts_on.isoformat()
 
 
-def test_overview_page_in_chinese(client: TestClient) -> None:
-    """``/`` is a Chinese HTML page with the county count (thousands separator) and the demo."""
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
-    html = response.text
-    assert 'lang="zh-CN"' in html
-    assert "行政区划图集" in html
-    counties = get_json(client, "/api/v1/atlas/stats")["counties"]
-    assert counties >= 1_000
-    assert f"{counties:,}" in html
-    assert DEMO_CAMPAIGN.name_zh in html
-
-
 def test_openapi_lists_the_paths(client: TestClient) -> None:
     """The OpenAPI document lists the division and health paths."""
     paths = get_json(client, "/openapi.json")["paths"]

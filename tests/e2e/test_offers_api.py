@@ -132,20 +132,3 @@ def test_retroactive_revision_returns_the_top_up(client: TestClient) -> None:
     stale = client.post("/api/v1/policies", json=version(2, "9000", "2025-11-01"))
     assert stale.status_code == 422
     assert "rules[0].version" in stale.json()["detail"]
-
-
-def test_overview_shows_the_offers_and_a_demo_quote(
-    client: TestClient, atlas_container: Container
-) -> None:
-    """After the demo seed ``/`` lists the rules in force and an example quote with reasons."""
-    from nevrural.services.demo import seed_demo
-
-    before = client.get("/").text
-    assert "示例报价" not in before
-    seed_demo(atlas_container.uow, offers=atlas_container.offers)
-    html = client.get("/").text
-    assert "购车优惠与报价" in html
-    assert "示例报价" in html
-    assert "到手价" in html
-    assert re.search(r"<b>\d+</b>现行国家政策", html)
-    assert "the model must be listed" in html or "outside it" in html or "you must" in html

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nevrural.interfaces.api.app import create_app
-from nevrural.services.demo import DEMO_LINKAGE, DEMO_SHORTLIST, seed_demo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -262,32 +261,6 @@ def test_openapi_lists_the_planning_paths(client: TestClient) -> None:
     paths = get_json(client, "/openapi.json")["paths"]
     expected = {TARGETING, f"{TARGETING}/{{scenario_id}}", LINKAGE, f"{LINKAGE}/{{scenario_id}}"}
     assert expected <= set(paths)
-
-
-def test_overview_shows_the_shortlist_and_linkage_after_seed(
-    client: TestClient, atlas_container: Container
-) -> None:
-    """``/`` gains the county shortlist and the linked cities once the demo is seeded."""
-    before = client.get("/").text
-    assert "重点县名单" not in before
-    assert "联动城市" not in before
-    seed_demo(atlas_container.uow)
-    html = client.get("/").text
-    assert "重点县名单" in html
-    assert "County shortlist" in html
-    assert DEMO_SHORTLIST.name in html
-    assert "联动城市" in html
-    assert DEMO_LINKAGE.name in html
-    shortlist = get_json(client, TARGETING)
-    assert [s["selected"] for s in shortlist if s["is_demo"]] == [100]
-    demo = get_json(client, f"{TARGETING}/{shortlist[0]['id']}")["result"]
-    assert demo["selected"][0]["name"] in html
-    assert f"{len(demo['selected'])} 个县" in html
-    cities = [s for s in get_json(client, LINKAGE) if s["is_demo"]]
-    assert [s["selected"] for s in cities] == [12]
-    for row in get_json(client, f"{LINKAGE}/{cities[0]['id']}")["result"]["selected"]:
-        assert row["name"] in html
-        assert row["reason_zh"] in html
 
 
 def test_linkage_refuses_lon_without_lat(client: TestClient) -> None:

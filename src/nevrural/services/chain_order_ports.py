@@ -166,3 +166,7 @@ class OrderRepository(Protocol):
         limit: int = 200,
     ) -> builtins.list[tuple[FollowUpRecord, OrderRecord]]: ...
     def open_follow_up_count(self, order_id: int) -> int: ...
+    def follow_up_counts(
+        self, *, dealer_id: int | None = None, county_prefix: str | None = None, due_by: dt.date
+    ) -> dict[str, int]:
+        """Follow-ups recorded and open ones due by the date: ``{"done": n, "due": n}``."""

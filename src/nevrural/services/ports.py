@@ -324,6 +324,9 @@ class QuoteRepository(Protocol):
     ) -> list[QuoteRecord]:
         """Quotes of buyers whose county code starts with the prefix, bought in the dates."""
 
+    def amounts_in_scope(self, county_prefix: str) -> list[dict[str, str]]:
+        """The applied amounts (rule id to CNY text) of every quote under the prefix."""
+
     def count(self) -> int: ...
 
 

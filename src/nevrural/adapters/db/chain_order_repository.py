@@ -197,6 +197,23 @@ class SqlOrderRepository(SqlChainRepository):
         )
         return int(self._session.scalar(query) or 0)
 
+    def follow_up_counts(
+        self, *, dealer_id: int | None = None, county_prefix: str | None = None, due_by: dt.date
+    ) -> dict[str, int]:
+        """Follow-ups recorded and open ones due by the date (one grouped count)."""
+        is_done = FollowUpRow.done_at.is_not(None)
+        query = _scoped(
+            select(is_done, func.count(FollowUpRow.id))
+            .join(OrderRow, FollowUpRow.order_id == OrderRow.id)
+            .where(is_done | (FollowUpRow.due_on <= due_by)),
+            dealer_id,
+            county_prefix,
+        )
+        counts = {"done": 0, "due": 0}
+        for done, count in self._session.execute(query.group_by(is_done)):
+            counts["done" if done else "due"] = int(count)
+        return counts
+
     def follow_ups(self, order_id: int) -> list[FollowUpRecord]:
         """The order's follow-ups, by due date then id."""
         query = (

@@ -140,6 +140,17 @@ class SqlQuoteRepository:
             )
         return [_quote(r) for r in self._session.scalars(query.order_by(OfferQuoteRow.id))]
 
+    def amounts_in_scope(self, county_prefix: str) -> list[dict[str, str]]:
+        """The applied amounts (rule id to CNY text) of every quote under the prefix."""
+        query = select(OfferQuoteRow.amounts).order_by(OfferQuoteRow.id)
+        if county_prefix:
+            query = query.where(
+                OfferQuoteRow.county_code.startswith(county_prefix, autoescape=True)
+            )
+        return [
+            {str(k): str(v) for k, v in amounts.items()} for amounts in self._session.scalars(query)
+        ]
+
     def count(self) -> int:
         """How many quotes are stored."""
         return int(self._session.scalar(select(func.count(OfferQuoteRow.id))) or 0)

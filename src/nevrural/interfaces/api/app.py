@@ -24,7 +24,7 @@ from nevrural.interfaces.api.routers import (
     siting,
     targeting,
 )
-from nevrural.interfaces.web import pages
+from nevrural.interfaces.web.pages import register_web
 
 __all__ = ["create_app"]
 
@@ -59,7 +59,7 @@ def create_app(container: Container) -> FastAPI:
         chain_orders,
         chain_leads,
         chain_aftersales,
-        pages,
     ):
         app.include_router(module.router)
+    register_web(app)  # the pages, their static files and sign-in
     return app
