@@ -236,8 +236,8 @@ def test_signed_out_pages_send_to_sign_in(client: TestClient) -> None:
     response = client.get("/atlas?province=410000")
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in?next=/atlas%3Fprovince%3D410000"
-    htmx = client.get("/", headers={"HX-Request": "true"})
-    assert htmx.headers["HX-Redirect"] == "/sign-in?next=/"
+    htmx = client.get("/events", headers={"HX-Request": "true"})
+    assert htmx.headers["HX-Redirect"] == "/sign-in?next=/events"
     script = client.get("/atlas/county-values.json", headers={"Accept": "application/json"})
     assert script.status_code == 401
     assert script.json()["sign_in"].startswith("/sign-in?next=")
@@ -248,7 +248,7 @@ def test_a_forged_cookie_is_dropped_and_sign_out_forgets_the_session(
 ) -> None:
     """A token that does not verify redirects and is deleted; signing out clears the cookie."""
     client.cookies.set(TOKEN_COOKIE, "not.a.token")
-    response = client.get("/")
+    response = client.get("/atlas")
     assert response.status_code == 303
     assert f'{TOKEN_COOKIE}=""' in response.headers["set-cookie"]
     client.cookies.clear()
@@ -257,7 +257,8 @@ def test_a_forged_cookie_is_dropped_and_sign_out_forgets_the_session(
     out = client.post("/sign-out")
     assert out.status_code == 303
     assert out.headers["location"] == "/sign-in"
-    assert client.get("/").status_code == 303
+    assert client.get("/atlas").status_code == 303
+    assert 'id="public-summary"' in client.get("/").text
 
 
 def test_atlas_renders_with_the_vendor_map_library(
@@ -372,3 +373,24 @@ def test_a_buyer_principal_is_refused_the_overview(seeded_container: Container) 
 
     with pytest.raises(ChainForbiddenError):
         campaign_overview(seeded_container.chain, Principal(Role.BUYER, buyer_id=1))
+
+
+def test_signed_out_home_is_the_national_public_summary(
+    client: TestClient, seeded_container: Container
+) -> None:
+    """``/`` without a session: the national figures, no records, and a way to sign in."""
+    from nevrural.core.service.principal import Principal, Role
+    from nevrural.services.campaign_overview import campaign_overview
+
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert 'lang="zh-CN"' in html
+    assert 'id="public-summary"' in html
+    assert "/sign-in?next=/" in html
+    figures = campaign_overview(
+        seeded_container.chain, Principal(role=Role.ORGANISER, scope_code="000000")
+    )
+    assert f"{figures['orders']:,}" in html
+    assert f"{figures['counties_shortlisted']:,}" in html
+    assert "****" not in html  # no masked (or unmasked) personal field on the page

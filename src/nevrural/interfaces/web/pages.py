@@ -20,16 +20,16 @@ from fastapi import APIRouter, FastAPI, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from nevrural.core.atlas.divisions import Level
-from nevrural.core.service.principal import Role
+from nevrural.core.service.principal import Principal, Role
 from nevrural.interfaces.api.deps import ContainerDep, UowFactoryDep
 from nevrural.interfaces.web import sign_in
 from nevrural.interfaces.web.assets import find_node_modules, mount_static
 from nevrural.interfaces.web.i18n import catalogues
 from nevrural.interfaces.web.session import (
     TOKEN_COOKIE,
+    OptionalWebCallerDep,
     OrganiserDep,
     SignInRequired,
-    WebCallerDep,
     WebForbidden,
     home_of,
 )
@@ -78,13 +78,22 @@ _MAP_CACHE_S = 600.0  # the county map values change only with an atlas import
 _map_lock = threading.Lock()
 
 
+# Visitors who are not signed in see the national campaign's aggregate figures: counts
+# and sums only, no record of any tenant (the campaign's public summary).
+_PUBLIC_SUMMARY = Principal(role=Role.ORGANISER, scope_code="000000")
+
+
 @router.get("/", response_class=HTMLResponse, response_model=None)
-def overview(request: Request, container: ContainerDep, caller: WebCallerDep) -> Response:
-    """The organiser's dashboard of their jurisdiction; others go to their home page."""
+def overview(request: Request, container: ContainerDep, caller: OptionalWebCallerDep) -> Response:
+    """The organiser's dashboard of their jurisdiction; the national summary when signed
+    out; enterprises and buyers go to their home page."""
+    if caller is None:
+        figures = campaign_overview(container.chain, _PUBLIC_SUMMARY)
+        return render(request, "overview.html", {"o": figures, "public": True})
     if caller.principal.role is not Role.ORGANISER:
         return RedirectResponse(home_of(caller.principal.role), status.HTTP_303_SEE_OTHER)
     figures = campaign_overview(container.chain, caller.principal)
-    return render(request, "overview.html", {"o": figures}, caller=caller)
+    return render(request, "overview.html", {"o": figures, "public": False}, caller=caller)
 
 
 @router.get("/atlas", response_class=HTMLResponse)
