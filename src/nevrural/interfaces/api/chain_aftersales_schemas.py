@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nevrural.interfaces.api.deps import RecordId
+
 __all__ = [
     "BuyerMaskedRead",
     "OldVehicleIn",
@@ -26,7 +28,6 @@ __all__ = [
     "TradeInRead",
 ]
 
-Id = Annotated[int, Field(gt=0, le=2**31 - 1)]
 Note = Annotated[str, Field(min_length=1, max_length=500)]
 MoneyText = Annotated[str, Field(pattern=r"^[0-9]+\.[0-9]{2}$", examples=["12000.00"])]
 Severity = Literal["breakdown", "repair", "routine"]
@@ -60,7 +61,7 @@ class TicketCreate(_Request):
     lat: float | None = Field(
         default=None, ge=-90, le=90, allow_inf_nan=False, description="degrees"
     )
-    order_id: Id | None = Field(default=None, description="the buyer's own order, if any")
+    order_id: RecordId | None = Field(default=None, description="the buyer's own order, if any")
 
 
 class TicketActionCreate(_Request):
@@ -141,9 +142,9 @@ class TradeInCreate(_Request):
     """A trade-in application by the buyer, or by the dealer for the buyer's order."""
 
     kind: TradeInKind
-    dealer_id: Id
-    order_id: Id | None = Field(default=None, description="required when the dealer submits")
-    quote_id: Id | None = Field(default=None, description="the offer engine's quote")
+    dealer_id: RecordId
+    order_id: RecordId | None = Field(default=None, description="required when the dealer submits")
+    quote_id: RecordId | None = Field(default=None, description="the offer engine's quote")
     old_vehicle: OldVehicleIn
 
 

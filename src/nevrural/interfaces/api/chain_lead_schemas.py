@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from nevrural.core.service.leads import LeadChannel, LeadState, OfferOutcome
+from nevrural.interfaces.api.deps import RecordId
 
 __all__ = [
-    "MAX_ID",
     "BuyerMaskedRead",
     "LeadClose",
     "LeadContactRead",
@@ -26,15 +26,12 @@ __all__ = [
     "LeadRead",
     "LivestreamCreate",
     "LivestreamRead",
-    "RecordId",
     "TestDriveCancel",
     "TestDriveCreate",
     "TestDriveRead",
     "TestDriveStateName",
 ]
 
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns
-RecordId = Annotated[int, Field(gt=0, le=MAX_ID)]
 CountyCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", examples=["130123"])]
 TestDriveStateName = Literal["booked", "cancelled", "done"]
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nevrural.interfaces.api.deps import RecordId
+
 __all__ = [
     "ApiKeyCreate",
     "ApiKeyRead",
@@ -29,7 +31,6 @@ __all__ = [
     "TokenRead",
 ]
 
-Id = Annotated[int, Field(gt=0, le=2**31 - 1)]
 CountyCode = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
 
 
@@ -87,10 +88,10 @@ class ApiKeyRead(BaseModel):
 class OrderCreate(_Request):
     """Order one vehicle of a model from a dealer (optionally from a quote or a lead)."""
 
-    dealer_id: Id
-    model_id: Id
-    quote_id: Id | None = None
-    lead_id: Id | None = None
+    dealer_id: RecordId
+    model_id: RecordId
+    quote_id: RecordId | None = None
+    lead_id: RecordId | None = None
 
 
 class OrderActionCreate(_Request):
@@ -103,7 +104,7 @@ class OrderActionCreate(_Request):
     vin: str | None = Field(default=None, max_length=17)
     delivery_on: dt.date | None = None
     delivery_place: Literal["dealer", "event"] | None = None
-    event_id: Id | None = None
+    event_id: RecordId | None = None
     proof_ref: str | None = Field(default=None, max_length=200)
     reason: str | None = Field(default=None, max_length=300)
 
@@ -180,7 +181,7 @@ class EnterpriseCreate(_Request):
     county_code: CountyCode
     lead_capacity: int = Field(default=0, ge=0, le=10_000)
     service_counties: list[CountyCode] = Field(default_factory=list, max_length=500)
-    brand_ids: list[Id] = Field(default_factory=list, max_length=50)
+    brand_ids: list[RecordId] = Field(default_factory=list, max_length=50)
 
 
 class EnterpriseRead(BaseModel):

@@ -6,12 +6,20 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from pydantic import Field
 
 from nevrural.bootstrap import Container
 from nevrural.services.offer_catalogue import OfferCatalogue
 from nevrural.services.ports import UnitOfWork
 
-__all__ = ["MAX_ID", "ContainerDep", "OffersDep", "PathId", "UowFactoryDep"]
+__all__ = [
+    "MAX_ID",
+    "ContainerDep",
+    "OffersDep",
+    "PathId",
+    "RecordId",
+    "UowFactoryDep",
+]
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
@@ -36,5 +44,7 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
 OffersDep = Annotated[OfferCatalogue, Depends(get_offers)]
 
-# A record id in a path: larger numbers are refused (422) before reaching the database.
+# A record id in a path or a body: larger numbers are refused (422) before reaching the
+# database.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]

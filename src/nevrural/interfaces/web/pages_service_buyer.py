@@ -7,12 +7,13 @@ a refusal re-renders the page with the use case's message next to the field it n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from nevrural.core.service.tickets import SLA_HOURS, TicketSeverity
+from nevrural.interfaces.api.deps import PathId
 from nevrural.interfaces.web.pages_service_forms import (
     LIST_LIMIT,
     REFUSALS,
@@ -46,7 +47,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 _ORDER_FIELDS = ("action", "deposit_cny", "reason")
 _TICKET_FIELDS = ("severity", "summary", "order_id")
 _TICKET_ACTION_FIELDS = ("action", "note")
@@ -97,7 +97,7 @@ def my_orders(request: Request, caller: BuyerDep) -> HTMLResponse:
 
 
 @router.post("/my/orders/{order_id}/actions", response_class=HTMLResponse)
-async def my_order_action(request: Request, order_id: RecordId, caller: BuyerDep) -> Response:
+async def my_order_action(request: Request, order_id: PathId, caller: BuyerDep) -> Response:
     """Pay the deposit or cancel (what the order machine opens to a buyer)."""
     form = values_of(await request.form())
     action = form.get("action", "")
@@ -168,7 +168,7 @@ async def my_ticket_open(request: Request, caller: BuyerDep) -> Response:
 
 
 @router.post("/my/tickets/{ticket_id}/actions", response_class=HTMLResponse)
-async def my_ticket_action(request: Request, ticket_id: RecordId, caller: BuyerDep) -> Response:
+async def my_ticket_action(request: Request, ticket_id: PathId, caller: BuyerDep) -> Response:
     """Close a resolved ticket, or reopen it."""
     form = values_of(await request.form())
     action = form.get("action", "")

@@ -12,12 +12,13 @@ case as the API and redirects back; a refusal is shown next to the field it name
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from nevrural.core.service.orders import OrderState
+from nevrural.interfaces.api.deps import PathId
 from nevrural.interfaces.web.pages_service_forms import (
     LIST_LIMIT,
     REFUSALS,
@@ -61,7 +62,6 @@ __all__ = ["FOLLOW_UP_HORIZON", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 # The follow-up list shows calls due within a week, so the dealer can plan them.
 FOLLOW_UP_HORIZON = dt.timedelta(days=7)
 _ORDER_FIELDS = {
@@ -155,7 +155,7 @@ def dealer_workspace(request: Request, caller: DealerDep) -> HTMLResponse:
 
 
 @router.post("/dealer/leads/{lead_id}/accept", response_class=HTMLResponse)
-def dealer_accept(request: Request, lead_id: RecordId, caller: DealerDep) -> Response:
+def dealer_accept(request: Request, lead_id: PathId, caller: DealerDep) -> Response:
     """Accept a lead offered to this dealer (before its deadline)."""
     try:
         accept_lead(chain_of(request), caller.principal, lead_id)
@@ -167,7 +167,7 @@ def dealer_accept(request: Request, lead_id: RecordId, caller: DealerDep) -> Res
 
 
 @router.post("/dealer/leads/{lead_id}/decline", response_class=HTMLResponse)
-async def dealer_decline(request: Request, lead_id: RecordId, caller: DealerDep) -> Response:
+async def dealer_decline(request: Request, lead_id: PathId, caller: DealerDep) -> Response:
     """Decline a lead, saying why; it moves on to the next qualified dealer."""
     form = values_of(await request.form())
     try:
@@ -180,7 +180,7 @@ async def dealer_decline(request: Request, lead_id: RecordId, caller: DealerDep)
 
 
 @router.post("/dealer/leads/{lead_id}/contact", response_class=HTMLResponse)
-def dealer_contact(request: Request, lead_id: RecordId, caller: DealerDep) -> Response:
+def dealer_contact(request: Request, lead_id: PathId, caller: DealerDep) -> Response:
     """Reveal the buyer's name and phone of an accepted lead (``lead_contact``, audited).
 
     With htmx only the contact is returned, in place of the button; without it the
@@ -218,7 +218,7 @@ def _action_request(form: Mapping[str, str]) -> OrderActionRequest:
 
 
 @router.post("/dealer/orders/{order_id}/actions", response_class=HTMLResponse)
-async def dealer_order_action(request: Request, order_id: RecordId, caller: DealerDep) -> Response:
+async def dealer_order_action(request: Request, order_id: PathId, caller: DealerDep) -> Response:
     """Allocate, schedule the delivery, deliver, close, cancel, refund or record a deposit."""
     form = values_of(await request.form())
     action = form.get("action", "")
@@ -232,7 +232,7 @@ async def dealer_order_action(request: Request, order_id: RecordId, caller: Deal
 
 
 @router.post("/dealer/follow-ups/{follow_up_id}", response_class=HTMLResponse)
-async def dealer_follow_up(request: Request, follow_up_id: RecordId, caller: DealerDep) -> Response:
+async def dealer_follow_up(request: Request, follow_up_id: PathId, caller: DealerDep) -> Response:
     """Record a follow-up call: the buyer's satisfaction (1-5) and a note."""
     form = values_of(await request.form())
     key = f"follow-up-{follow_up_id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
 from nevrural.interfaces.api.chain_aftersales_schemas import (
     ServicePointRead,
@@ -19,6 +19,7 @@ from nevrural.interfaces.api.chain_aftersales_schemas import (
     TradeInState,
 )
 from nevrural.interfaces.api.chain_deps import CallerDep, ChainDep, chain_errors
+from nevrural.interfaces.api.deps import PathId
 from nevrural.services.chain_tickets import (
     TicketParams,
     act_on_ticket,
@@ -41,7 +42,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["service chain"])
 
-RecordId = Annotated[int, Path(gt=0, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
@@ -81,7 +81,7 @@ def tickets(
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketRead, responses={**_401, **_404})
-def ticket(ticket_id: RecordId, caller: CallerDep, chain: ChainDep) -> Any:
+def ticket(ticket_id: PathId, caller: CallerDep, chain: ChainDep) -> Any:
     """One ticket: the buyer masked, the service point, the SLA due time and breach."""
     with chain_errors():
         return get_ticket(chain, caller.principal, ticket_id)
@@ -93,7 +93,7 @@ def ticket(ticket_id: RecordId, caller: CallerDep, chain: ChainDep) -> Any:
     responses={**_401, **_403, **_404, **_409, **_422},
 )
 def ticket_action(
-    ticket_id: RecordId, body: TicketActionCreate, caller: CallerDep, chain: ChainDep
+    ticket_id: PathId, body: TicketActionCreate, caller: CallerDep, chain: ChainDep
 ) -> Any:
     """Start or resolve (the point's enterprise), close (buyer or enterprise) or reopen (buyer)."""
     with chain_errors():
@@ -105,7 +105,7 @@ def ticket_action(
     response_model=TicketContactRead,
     responses={**_401, **_403, **_404, **_409},
 )
-def ticket_buyer_contact(ticket_id: RecordId, caller: CallerDep, chain: ChainDep) -> Any:
+def ticket_buyer_contact(ticket_id: PathId, caller: CallerDep, chain: ChainDep) -> Any:
     """The buyer's unmasked name and phone for the enterprise handling the ticket (audited)."""
     with chain_errors():
         return ticket_contact(chain, caller.principal, ticket_id)
@@ -144,7 +144,7 @@ def trade_ins(
 
 
 @router.get("/trade-ins/{trade_in_id}", response_model=TradeInRead, responses={**_401, **_404})
-def trade_in(trade_in_id: RecordId, caller: CallerDep, chain: ChainDep) -> Any:
+def trade_in(trade_in_id: PathId, caller: CallerDep, chain: ChainDep) -> Any:
     """One trade-in with its appraisal, certificate and subsidy claim."""
     with chain_errors():
         return get_trade_in(chain, caller.principal, trade_in_id)
@@ -156,7 +156,7 @@ def trade_in(trade_in_id: RecordId, caller: CallerDep, chain: ChainDep) -> Any:
     responses={**_401, **_403, **_404, **_409, **_422},
 )
 def trade_in_action(
-    trade_in_id: RecordId, body: TradeInActionCreate, caller: CallerDep, chain: ChainDep
+    trade_in_id: PathId, body: TradeInActionCreate, caller: CallerDep, chain: ChainDep
 ) -> Any:
     """Appraise, certify, submit the claim (dealer); approve or pay it (organiser); reject."""
     params = TradeInActionParams(**body.model_dump())

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Query, status
 from nevrural.core.service.leads import LeadState
 from nevrural.interfaces.api.chain_deps import CallerDep, ChainDep, chain_errors
 from nevrural.interfaces.api.chain_lead_schemas import (
-    MAX_ID,
     LeadClose,
     LeadContactRead,
     LeadCreate,
@@ -27,6 +26,7 @@ from nevrural.interfaces.api.chain_lead_schemas import (
     TestDriveRead,
     TestDriveStateName,
 )
+from nevrural.interfaces.api.deps import MAX_ID
 from nevrural.services.chain_lead_fields import MAX_PAGE
 from nevrural.services.chain_lead_reads import get_lead, lead_contact, list_leads
 from nevrural.services.chain_leads import (
